@@ -1,0 +1,389 @@
+"""How it is asked: PAI's model registry through Alibaba's SDK, with paging, retries and error mapping.
+
+Every call goes through `alibabacloud_aiworkspace20210204.Client` (request building, ACS3 signing,
+transport). This module adds what the SDK does not do for us:
+- retries on throttling, 5xx, timeouts, connection errors and unreadable bodies, with capped
+  exponential backoff and jitter, honouring `x-acs-retry-after` (the SDK ignores
+  `RuntimeOptions.autoretry`, so the policy lives here);
+- paging: the first page gives TotalCount, the other pages are fetched concurrently, checked for
+  consistency (a catalog that changes mid-listing is re-read, then reported, never silently gapped);
+- typed results built from the raw JSON (the SDK's typed models drop unknown fields);
+- one mapping from SDK exceptions to `ApiError` / `ConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence, TypeVar
+
+from .errors import ApiError, ConfigurationError, ListingChanged
+from .query import ModelQuery
+from .settings import Settings
+from .types import Model, ModelVersion
+
+__all__ = ["PaiModelsClient", "Listing", "NOT_FOUND_CODES", "USER_AGENT"]
+
+log = logging.getLogger("pulumi_pai_models")
+
+USER_AGENT = "pulumi-pai-models/0.1.0"
+#: Error codes PAI answers for a model or version that does not exist (as the Terraform provider reads them).
+NOT_FOUND_CODES = frozenset({"201900002", "201900003", "ModelNotFound", "ModelVersionNotFound"})
+_RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+_LISTING_TRIES = 3
+_MAX_RETRY_AFTER_MS = 60_000
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """All items of a paged list call, in the server's order, with what it cost."""
+
+    items: list[Any]
+    total_count: int
+    pages: int
+    requests: int
+
+
+class _RetryableFailure(Exception):
+    """An attempt failed in a way that another attempt may fix."""
+
+    def __init__(self, error: ApiError, wait_ms: float | None = None):
+        super().__init__(str(error))
+        self.error = error
+        self.wait_ms = wait_ms
+
+
+def _sdk_client_class():
+    """The SDK client, subclassed once so each thread can see the raw JSON of its last response."""
+    from alibabacloud_aiworkspace20210204.client import Client
+
+    class RawKeepingClient(Client):
+        """Alibaba's client; `last_body()` is the raw response body of this thread's last call."""
+
+        _local = threading.local()
+
+        def call_api(self, params, request, runtime):  # noqa: D401 - SDK signature
+            result = super().call_api(params, request, runtime)
+            self._local.body = result.get("body") if isinstance(result, dict) else None
+            return result
+
+        def last_body(self) -> Any:
+            return getattr(self._local, "body", None)
+
+    return RawKeepingClient
+
+
+class PaiModelsClient:
+    """A client of PAI's model registry. Thread-safe; builds the SDK client at the first call."""
+
+    def __init__(self, settings: Settings | None = None, *, sleep: Callable[[float], None] = time.sleep):
+        self.settings = (settings or Settings()).resolved()
+        self._sleep = sleep
+        self._sdk = None
+        self._sdk_lock = threading.Lock()
+
+    # -- public calls ---------------------------------------------------------------------------------
+
+    def list_models(self, query: ModelQuery) -> Listing:
+        """Every model matching `query` (server filters, then `query.matches`), de-duplicated, in server order."""
+        listing = self._list_all("ListModels", lambda number, size: self._list_models_page(query, number, size), "Models")
+        models = [Model.from_api(item) for item in listing.items]
+        kept = [m for m in models if query.matches(m)]
+        return Listing(kept, listing.total_count, listing.pages, listing.requests)
+
+    def get_model(self, model_id: str) -> Model | None:
+        """The model with this id, or None if PAI says it does not exist."""
+        from alibabacloud_aiworkspace20210204 import models as pai
+
+        body = self._call_not_found_is_none(
+            "GetModel", lambda sdk, rt: sdk.get_model_with_options(model_id, pai.GetModelRequest(), {}, rt)
+        )
+        return None if body is None else Model.from_api(_without_request_id(body))
+
+    def list_model_versions(
+        self,
+        model_id: str,
+        *,
+        approval_status: str | None = None,
+        version_name: str | None = None,
+        format_type: str | None = None,
+        framework_type: str | None = None,
+        label: str | None = None,
+        order: str | None = None,
+        sort_by: str | None = None,
+    ) -> list[ModelVersion]:
+        """Every version of a model that passes the given filters, all pages."""
+        from alibabacloud_aiworkspace20210204 import models as pai
+
+        def page(number: int, size: int) -> dict:
+            request = pai.ListModelVersionsRequest(
+                approval_status=approval_status,
+                version_name=version_name,
+                format_type=format_type,
+                framework_type=framework_type,
+                label=label,
+                order=order,
+                sort_by=sort_by,
+                page_number=number,
+                page_size=size,
+            )
+            return self._call(
+                "ListModelVersions", lambda sdk, rt: sdk.list_model_versions_with_options(model_id, request, {}, rt), "Versions"
+            )
+
+        listing = self._list_all("ListModelVersions", page, "Versions")
+        return [ModelVersion.from_api(item) for item in listing.items]
+
+    def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
+        """One version of a model, or None if PAI says it does not exist."""
+        from alibabacloud_aiworkspace20210204 import models as pai
+
+        body = self._call_not_found_is_none(
+            "GetModelVersion",
+            lambda sdk, rt: sdk.get_model_version_with_options(model_id, version_name, pai.GetModelVersionRequest(), {}, rt),
+        )
+        return None if body is None else ModelVersion.from_api(_without_request_id(body))
+
+    # -- paging ---------------------------------------------------------------------------------------
+
+    def _list_models_page(self, query: ModelQuery, number: int, size: int) -> dict:
+        request = query.to_request(page_number=number, page_size=size)
+        return self._call("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models")
+
+    def _list_all(self, call: str, fetch: Callable[[int, int], dict], key: str) -> Listing:
+        """Read every page: the first alone (it gives TotalCount), the rest concurrently; retry if it shifted."""
+        size = self.settings.page_size
+        requests = 0
+        for attempt in range(1, _LISTING_TRIES + 1):
+            first = _page_body(call, fetch(1, size), key)
+            requests += 1
+            total = first[1]
+            pages = max(1, math.ceil(total / size))
+            bodies = [first]
+            if pages > 1:
+                workers = min(self.settings.max_concurrency, pages - 1)
+                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pai-page") as pool:
+                    bodies += list(pool.map(lambda n: _page_body(call, fetch(n, size), key), range(2, pages + 1)))
+                requests += pages - 1
+            items, problem = _assemble(bodies, total, size)
+            if problem is None:
+                return Listing(items, total, pages, requests)
+            log.warning("%s: %s; reading the list again (try %d of %d)", call, problem, attempt, _LISTING_TRIES)
+        raise ListingChanged(
+            call,
+            f"the list changed while it was read ({problem}) {_LISTING_TRIES} times in a row; retry the lookup "
+            "when the catalog is not being changed",
+            code="ListingChanged",
+            attempts=_LISTING_TRIES,
+        )
+
+    # -- one call, with retries -------------------------------------------------------------------------
+
+    def _call(self, call: str, invoke: Callable[[Any, Any], Any], expect: str | None = None) -> dict:
+        """Run one SDK call with the retry policy; return the raw JSON body (with an `expect` list and TotalCount)."""
+        from darabonba.runtime import RuntimeOptions
+
+        sdk = self._client()
+        runtime = RuntimeOptions(read_timeout=self.settings.read_timeout_ms, connect_timeout=self.settings.connect_timeout_ms)
+        attempts = self.settings.max_attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                invoke(sdk, runtime)
+                body = sdk.last_body()
+                if not isinstance(body, dict):
+                    raise _RetryableFailure(ApiError(call, "the response body is not a JSON object", code="InvalidResponse"))
+                if expect is not None:
+                    try:
+                        _page_body(call, body, expect)
+                    except ApiError as error:  # a body without its list: worth another attempt
+                        raise _RetryableFailure(error) from None
+                return body
+            except _RetryableFailure as failure:
+                error, wait_ms = failure.error, failure.wait_ms
+            except Exception as exc:  # mapped in one place
+                error, wait_ms = _map_exception(call, exc)
+                if wait_ms is None and not _is_retryable(error):
+                    raise _with_attempts(error, attempt) from None
+            if attempt == attempts:
+                raise _with_attempts(error, attempt) from None
+            delay_ms = self._backoff_ms(attempt, wait_ms)
+            log.info("%s failed (%s); retry %d of %d in %.0f ms", call, error.code, attempt, attempts - 1, delay_ms)
+            self._sleep(delay_ms / 1000)
+        raise AssertionError("unreachable")
+
+    def _call_not_found_is_none(self, call: str, invoke: Callable[[Any, Any], Any]) -> dict | None:
+        try:
+            return self._call(call, invoke)
+        except ApiError as error:
+            if error.status_code == 404 and error.code in NOT_FOUND_CODES:
+                return None
+            raise
+
+    def _backoff_ms(self, attempt: int, retry_after_ms: float | None) -> float:
+        """Capped exponential backoff with equal jitter; never shorter than the server's retry-after."""
+        cap = self.settings.backoff_max_ms
+        step = min(cap, self.settings.backoff_base_ms * (2 ** (attempt - 1)))
+        delay = step / 2 + random.uniform(0, step / 2)
+        if retry_after_ms:
+            delay = max(delay, min(retry_after_ms, _MAX_RETRY_AFTER_MS))
+        return delay
+
+    def _client(self):
+        with self._sdk_lock:
+            if self._sdk is None:
+                self._sdk = _sdk_client_class()(self._sdk_config())
+            return self._sdk
+
+    def _sdk_config(self):
+        from alibabacloud_tea_openapi.models import Config
+
+        s = self.settings
+        common = dict(
+            endpoint=s.endpoint,
+            protocol=s.protocol,
+            region_id=s.region,
+            read_timeout=s.read_timeout_ms,
+            connect_timeout=s.connect_timeout_ms,
+            user_agent=USER_AGENT,
+        )
+        if s.has_static_credentials:
+            return Config(
+                access_key_id=s.access_key_id, access_key_secret=s.access_key_secret, security_token=s.security_token, **common
+            )
+        try:
+            from alibabacloud_credentials.client import Client as CredentialClient
+
+            return Config(credential=CredentialClient(), **common)
+        except Exception as exc:
+            raise _no_credentials(exc) from None
+
+
+# -- helpers: pages and exceptions ------------------------------------------------------------------------
+
+
+def _page_body(call: str, body: dict, key: str) -> tuple[list, int, str | None]:
+    """(items, TotalCount, RequestId) of one page, or ApiError if the body lacks them."""
+    items = body.get(key)
+    total = body.get("TotalCount")
+    request_id = body.get("RequestId")
+    if not isinstance(items, list):
+        raise ApiError(call, f"the response has no {key} list", code="InvalidResponse", status_code=200, request_id=request_id)
+    try:
+        total = int(total)
+    except (TypeError, ValueError):
+        raise ApiError(call, "the response has no TotalCount", code="InvalidResponse", status_code=200, request_id=request_id) from None
+    return items, total, request_id
+
+
+def _assemble(bodies: Sequence[tuple[list, int, str | None]], total: int, size: int) -> tuple[list, str | None]:
+    """Join pages in order, dropping repeats; say what is inconsistent, if anything."""
+    seen: set[str] = set()
+    items: list = []
+    for number, (page_items, page_total, _) in enumerate(bodies, start=1):
+        if page_total != total:
+            return items, f"TotalCount went from {total} to {page_total} at page {number}"
+        for item in page_items:
+            ident = _identity(item)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            items.append(item)
+    if len(items) != total:
+        return items, f"{len(items)} distinct items arrived but TotalCount is {total}"
+    return items, None
+
+
+def _identity(item: Any) -> str:
+    if isinstance(item, dict):
+        for key in ("ModelId", "VersionName"):
+            if key in item:
+                return f"{key}={item[key]}"
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def _without_request_id(body: dict) -> dict:
+    return {k: v for k, v in body.items() if k != "RequestId"}
+
+
+def _is_retryable(error: ApiError) -> bool:
+    if error.status_code in _RETRYABLE_STATUS:
+        return True
+    return bool(error.code and error.code.startswith("Throttling"))
+
+
+def _with_attempts(error: ApiError, attempts: int) -> ApiError:
+    if attempts == error.attempts:
+        return error
+    cls = type(error)
+    return cls(
+        error.call, error.api_message, code=error.code, status_code=error.status_code, request_id=error.request_id, attempts=attempts
+    )
+
+
+def _map_exception(call: str, exc: Exception) -> tuple[ApiError, float | None]:
+    """Turn anything the SDK raised into (ApiError, retry-after ms or None). The one mapping place."""
+    from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
+
+    if isinstance(exc, ApiError):
+        return exc, None
+    if isinstance(exc, ConfigurationError):
+        raise exc
+    if isinstance(exc, AlibabaCloudException):
+        data = exc.data if isinstance(getattr(exc, "data", None), dict) else {}
+        code = exc.code if exc.code not in (None, "None") else data.get("Code")
+        if code == "InvalidCredentials":
+            raise _no_credentials(exc)
+        message = str(data.get("Message") or data.get("message") or "no message")
+        recommend = data.get("Recommend")
+        if recommend:
+            message += f" (see {recommend})"
+        request_id = exc.request_id if exc.request_id not in (None, "None") else data.get("RequestId")
+        error = ApiError(call, message, code=code, status_code=exc.status_code, request_id=request_id)
+        wait_ms = float(exc.retry_after) if isinstance(exc, ThrottlingException) and exc.retry_after else None
+        return error, wait_ms
+    if _is_credentials_failure(exc):
+        raise _no_credentials(exc)
+    inner = getattr(exc, "inner_exception", None) or exc
+    kind = type(inner).__name__
+    if isinstance(inner, (json.JSONDecodeError, ValueError)) and not isinstance(inner, OSError):
+        message = f"the response was not JSON ({kind}); an HTML error page or a truncated body"
+        code = "InvalidResponse"
+    elif "timeout" in kind.lower() or "timed out" in str(inner).lower():
+        message = f"no answer within the timeout ({kind})"
+        code = "Timeout"
+    else:
+        message = f"could not complete the request ({kind}: {_first_line(inner)})"
+        code = "ConnectionError"
+    # Unreadable answers, timeouts and connection failures are worth another attempt.
+    return ApiError(call, message, code=code), 0.0
+
+
+def _is_credentials_failure(exc: Exception) -> bool:
+    try:
+        from alibabacloud_credentials.exceptions import CredentialException
+    except ImportError:  # pragma: no cover - present in every supported version
+        return False
+    inner = getattr(exc, "inner_exception", None)
+    return isinstance(exc, CredentialException) or isinstance(inner, CredentialException)
+
+
+def _no_credentials(exc: Exception) -> ConfigurationError:
+    inner = getattr(exc, "inner_exception", None) or exc
+    return ConfigurationError(
+        "no Alibaba Cloud credentials: set the stack config alicloud:accessKey and alicloud:secretKey (as secrets), "
+        "or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile / RAM role / OIDC that "
+        f"Alibaba's default credential chain finds ({type(inner).__name__}: {_first_line(inner)})"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "message", None) or exc).strip().splitlines()
+    return text[0][:300] if text else ""

@@ -1,0 +1,222 @@
+"""The data-source functions: `get_models` / `get_model` and their `_output` forms.
+
+They are plain calls made while the program is evaluated, so their results are known during
+`pulumi preview` (dynamic providers have no invoke). Identical lookups in one program run are
+coalesced: the second waits for, and shares, the first one's answer and costs no API call.
+
+Settings, first set wins: the `settings=` argument, the stack config (`alicloud:region`,
+`alicloud:accessKey`, ..., `pai-models:endpoint`, ...), the environment, Alibaba's default chain.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from typing import Any, Callable, Optional, Sequence, TypeVar, Union
+
+import pulumi
+
+from .client import PaiModelsClient
+from .lookup import GetModelResult, GetModelsResult, find_model, find_models
+from .query import Condition, ModelQuery
+from .selection import Selection
+from .settings import Settings
+
+__all__ = [
+    "get_models",
+    "get_model",
+    "get_models_output",
+    "get_model_output",
+    "effective_settings",
+    "TagsInput",
+    "ConditionsInput",
+]
+
+T = TypeVar("T")
+TagsInput = Union[dict, Sequence[Any], None]
+ConditionsInput = Union[Sequence[Union[Condition, dict, str]], None]
+
+
+def _stack_config(key: str) -> Any:
+    """A stack config value by full key, or None outside a Pulumi program."""
+    try:
+        from pulumi.runtime.config import get_config
+
+        return get_config(key)
+    except Exception:  # not running under Pulumi
+        return None
+
+
+def effective_settings(explicit: Settings | None = None) -> Settings:
+    """`explicit`, then the stack config, then the environment; resolved (defaults filled, checked)."""
+    layered = (explicit or Settings()).over(Settings.from_config(_stack_config)).over(Settings.from_env())
+    return layered.resolved()
+
+
+class _Coalescer:
+    """Shares the answer of identical lookups within one Pulumi program run (keyed by the run's monitor)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._run: object | None = None
+        self._futures: dict[tuple, Future] = {}
+        self._clients: dict[Settings, PaiModelsClient] = {}
+
+    def client(self, settings: Settings) -> PaiModelsClient:
+        with self._lock:
+            client = self._clients.get(settings)
+            if client is None:
+                client = self._clients[settings] = PaiModelsClient(settings)
+            return client
+
+    def run(self, key: tuple, compute: Callable[[], T]) -> T:
+        monitor = pulumi.runtime.settings.SETTINGS.monitor
+        if monitor is None:  # outside a Pulumi program: nothing to share, and no run to scope a cache to
+            return compute()
+        with self._lock:
+            if self._run is not monitor:
+                self._run, self._futures = monitor, {}
+            future = self._futures.get(key)
+            owner = future is None
+            if owner:
+                future = self._futures[key] = Future()
+        if owner:
+            try:
+                future.set_result(compute())
+            except BaseException as exc:
+                future.set_exception(exc)
+        return future.result()
+
+
+_COALESCER = _Coalescer()
+
+
+def _lookup(kind: str, query: ModelQuery, selection: Selection | None, settings: Settings | None, compute):
+    resolved = effective_settings(settings)
+    client = _COALESCER.client(resolved)
+    return _COALESCER.run((kind, resolved, query, selection), lambda: compute(client))
+
+
+def get_models(
+    *,
+    workspace_id: Optional[str] = None,
+    model_name: Optional[str] = None,
+    label: Optional[str] = None,
+    provider: Optional[str] = None,
+    domain: Optional[str] = None,
+    task: Optional[str] = None,
+    origin: Optional[str] = None,
+    query: Optional[str] = None,
+    model_type: Optional[str] = None,
+    collections: Union[str, Sequence[str], None] = None,
+    tags: TagsInput = None,
+    conditions: ConditionsInput = None,
+    order: Optional[str] = None,
+    name_regex: Optional[str] = None,
+    settings: Optional[Settings] = None,
+) -> GetModelsResult:
+    """Every model matching the filters (all pages); no match is an empty list.
+
+    Filters are ListModels' own (`tags={"env": "prod"}`, `conditions=["ParameterSize<3000"]`,
+    a `model_name` in double quotes for an exact name); `name_regex` is applied here, after them.
+    """
+    q = ModelQuery.build(
+        workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
+        origin=origin, query=query, model_type=model_type, collections=collections, tags=tags, conditions=conditions,
+        order=order, name_regex=name_regex,
+    )  # fmt: skip
+    return _lookup("models", q, None, settings, lambda client: find_models(client, q))
+
+
+def get_model(
+    *,
+    workspace_id: Optional[str] = None,
+    model_name: Optional[str] = None,
+    label: Optional[str] = None,
+    provider: Optional[str] = None,
+    domain: Optional[str] = None,
+    task: Optional[str] = None,
+    origin: Optional[str] = None,
+    query: Optional[str] = None,
+    model_type: Optional[str] = None,
+    collections: Union[str, Sequence[str], None] = None,
+    tags: TagsInput = None,
+    conditions: ConditionsInput = None,
+    order: Optional[str] = None,
+    name_regex: Optional[str] = None,
+    most_recent: bool = False,
+    version: Optional[str] = None,
+    approval_status: Optional[str] = None,
+    settings: Optional[Settings] = None,
+) -> GetModelResult:
+    """The one model the filters mean, and its version: `.uri` is what a deployment needs.
+
+    Several matches are an `AmbiguousMatch` unless `most_recent=True` (newest GmtCreateTime, ties by
+    ModelId); none is a `NoMatch`. The version is `version` exactly, else the newest with
+    `approval_status`, else the model's LatestVersion.
+    """
+    q = ModelQuery.build(
+        workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
+        origin=origin, query=query, model_type=model_type, collections=collections, tags=tags, conditions=conditions,
+        order=order, name_regex=name_regex,
+    )  # fmt: skip
+    s = Selection.build(most_recent=most_recent, version=version, approval_status=approval_status)
+    return _lookup("model", q, s, settings, lambda client: find_model(client, q, s))
+
+
+def get_models_output(
+    *,
+    workspace_id: pulumi.Input[Optional[str]] = None,
+    model_name: pulumi.Input[Optional[str]] = None,
+    label: pulumi.Input[Optional[str]] = None,
+    provider: pulumi.Input[Optional[str]] = None,
+    domain: pulumi.Input[Optional[str]] = None,
+    task: pulumi.Input[Optional[str]] = None,
+    origin: pulumi.Input[Optional[str]] = None,
+    query: pulumi.Input[Optional[str]] = None,
+    model_type: pulumi.Input[Optional[str]] = None,
+    collections: pulumi.Input[Any] = None,
+    tags: pulumi.Input[Any] = None,
+    conditions: pulumi.Input[Any] = None,
+    order: pulumi.Input[Optional[str]] = None,
+    name_regex: pulumi.Input[Optional[str]] = None,
+    settings: Optional[Settings] = None,
+) -> pulumi.Output[GetModelsResult]:
+    """`get_models` taking `pulumi.Input`s; the lookup runs once they are known."""
+    args = dict(
+        workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
+        origin=origin, query=query, model_type=model_type, collections=collections, tags=tags, conditions=conditions,
+        order=order, name_regex=name_regex,
+    )  # fmt: skip
+    return pulumi.Output.from_input(args).apply(lambda known: get_models(**known, settings=settings))
+
+
+def get_model_output(
+    *,
+    workspace_id: pulumi.Input[Optional[str]] = None,
+    model_name: pulumi.Input[Optional[str]] = None,
+    label: pulumi.Input[Optional[str]] = None,
+    provider: pulumi.Input[Optional[str]] = None,
+    domain: pulumi.Input[Optional[str]] = None,
+    task: pulumi.Input[Optional[str]] = None,
+    origin: pulumi.Input[Optional[str]] = None,
+    query: pulumi.Input[Optional[str]] = None,
+    model_type: pulumi.Input[Optional[str]] = None,
+    collections: pulumi.Input[Any] = None,
+    tags: pulumi.Input[Any] = None,
+    conditions: pulumi.Input[Any] = None,
+    order: pulumi.Input[Optional[str]] = None,
+    name_regex: pulumi.Input[Optional[str]] = None,
+    most_recent: pulumi.Input[bool] = False,
+    version: pulumi.Input[Optional[str]] = None,
+    approval_status: pulumi.Input[Optional[str]] = None,
+    settings: Optional[Settings] = None,
+) -> pulumi.Output[GetModelResult]:
+    """`get_model` taking `pulumi.Input`s; the lookup runs once they are known."""
+    args = dict(
+        workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
+        origin=origin, query=query, model_type=model_type, collections=collections, tags=tags, conditions=conditions,
+        order=order, name_regex=name_regex, most_recent=most_recent, version=version, approval_status=approval_status,
+    )  # fmt: skip
+    return pulumi.Output.from_input(args).apply(lambda known: get_model(**known, settings=settings))
+

@@ -1,0 +1,350 @@
+"""What is asked: a ListModels query, validated before any API call.
+
+`ModelQuery.build(...)` accepts what a person writes (tags as a dict, conditions as strings like
+`"ParameterSize<3000"`) and either returns a normalised, hashable query or raises `InvalidQuery`
+naming the parameter and what is allowed. `to_request()` turns it into the SDK's typed request;
+`to_inputs()` / `build(**inputs)` round-trip it through Pulumi state.
+
+Client-side rules, applied after the server's filters (`matches`):
+- `name_regex`: Python `re.search` on the model name (like pulumi-aws `get_ami`'s `name_regex`).
+- A `model_name` wrapped in double quotes (`'"qwen-7b"'`) asks PAI for an exact match (the convention
+  of Alibaba's own PAI SDK); the result is also checked for equality here, so an exact lookup never
+  returns a near name even if the server matched loosely.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+from typing import Any, Iterable, Mapping
+
+from .errors import InvalidQuery
+from .types import Model, parse_time
+
+__all__ = ["Condition", "ModelQuery", "OPERATORS", "MAX_TEXT_LENGTH", "MAX_PAGE_SIZE"]
+
+#: API operator names, and the symbols accepted for them (`"ParameterSize<3000"`).
+OPERATORS: dict[str, str] = {
+    "Equal": "=",
+    "NotEqual": "!=",
+    "LessThan": "<",
+    "LessThanOrEqual": "<=",
+    "GreaterThan": ">",
+    "GreaterThanOrEqual": ">=",
+}
+_SYMBOLS = {symbol: name for name, symbol in OPERATORS.items()} | {"==": "Equal"}
+_ORDERING = {"LessThan", "LessThanOrEqual", "GreaterThan", "GreaterThanOrEqual"}
+_COLUMN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_CONDITION_TEXT = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*(<=|>=|!=|==|<|>|=)\s*(.*?)\s*$")
+
+MAX_TEXT_LENGTH = 1024
+MAX_PAGE_SIZE = 100
+_TEXT_FILTERS = ("workspace_id", "model_name", "label", "provider", "domain", "task", "origin", "query", "model_type")
+_API_NAMES = {
+    "workspace_id": "WorkspaceId",
+    "model_name": "ModelName",
+    "label": "Label",
+    "provider": "Provider",
+    "domain": "Domain",
+    "task": "Task",
+    "origin": "Origin",
+    "query": "Query",
+    "model_type": "ModelType",
+}
+
+
+def _text(parameter: str, value: Any, *, allow_empty: bool = True) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidQuery(parameter, f"expected a string, got {type(value).__name__}")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise InvalidQuery(parameter, f"is {len(value)} characters long", f"at most {MAX_TEXT_LENGTH}")
+    if any(ord(ch) < 32 for ch in value):
+        raise InvalidQuery(parameter, "contains a control character", "printable text")
+    if value == "":
+        if not allow_empty:
+            raise InvalidQuery(parameter, "is empty", "a non-empty string")
+        return None
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A server-side condition on a model field, e.g. `Condition("ParameterSize", "LessThan", "3000")`."""
+
+    column: str
+    operator: str
+    value: str
+
+    @classmethod
+    def parse(cls, item: Any, parameter: str = "conditions") -> "Condition":
+        """Validate one condition given as a `Condition`, a dict, a 3-tuple or text like `"ParameterSize<3000"`."""
+        if isinstance(item, Condition):
+            column, operator, value = item.column, item.operator, item.value
+        elif isinstance(item, Mapping):
+            lowered = {str(k).lower(): v for k, v in item.items()}
+            unknown = set(lowered) - {"column", "operator", "value"}
+            if unknown:
+                raise InvalidQuery(parameter, f"unknown key(s) {sorted(unknown)}", "column, operator, value")
+            column, operator, value = lowered.get("column"), lowered.get("operator"), lowered.get("value")
+        elif isinstance(item, (tuple, list)) and len(item) == 3:
+            column, operator, value = item
+        elif isinstance(item, str):
+            found = _CONDITION_TEXT.match(item)
+            if not found:
+                raise InvalidQuery(
+                    parameter, f"cannot read condition {item[:80]!r}", "COLUMN OP VALUE with OP one of < <= > >= = !="
+                )
+            column, operator, value = found.groups()
+        else:
+            raise InvalidQuery(parameter, f"expected a Condition, dict or text, got {type(item).__name__}")
+
+        if not isinstance(column, str) or not column.strip():
+            raise InvalidQuery(f"{parameter}.column", "is empty", "a model field name such as ParameterSize")
+        column = column.strip()
+        if not _COLUMN.match(column):
+            raise InvalidQuery(f"{parameter}.column", f"{column[:80]!r} is not a field name", "letters and digits, e.g. ParameterSize")
+        if not isinstance(operator, str):
+            raise InvalidQuery(f"{parameter}.operator", f"expected a string, got {type(operator).__name__}")
+        operator = _SYMBOLS.get(operator.strip(), operator.strip())
+        if operator not in OPERATORS:
+            raise InvalidQuery(
+                f"{parameter}.operator",
+                f"unknown operator {operator[:40]!r}",
+                ", ".join(OPERATORS) + " (or < <= > >= = !=)",
+            )
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InvalidQuery(f"{parameter}.value", f"expected a string or number, got {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidQuery(f"{parameter}.value", f"{value} is not a finite number")
+        value = str(value).strip() if isinstance(value, str) else (str(int(value)) if float(value).is_integer() else repr(value))
+        value = _text(f"{parameter}.value", value, allow_empty=False)
+        if operator in _ORDERING:
+            is_time = column.startswith("Gmt")
+            if is_time and parse_time(value) is None:
+                raise InvalidQuery(
+                    f"{parameter}.value", f"{value[:80]!r} is not a timestamp for {operator} on {column}", "e.g. 2024-01-31T00:00:00Z"
+                )
+            if not is_time and not _is_number(value):
+                raise InvalidQuery(f"{parameter}.value", f"{value[:80]!r} is not a number for {operator} on {column}", "a number")
+        return cls(column, operator, value)
+
+    def to_api(self) -> dict[str, str]:
+        """The condition as the API spells it."""
+        return {"Column": self.column, "Operator": self.operator, "Value": self.value}
+
+    def __str__(self) -> str:
+        return f"{self.column} {self.operator} {self.value}"
+
+
+def _tags(value: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, Mapping):
+        lowered = {str(k).lower() for k in value}
+        if lowered == {"key", "value"}:  # a single {"Key": .., "Value": ..} object
+            items: Iterable[Any] = [value]
+        else:
+            items = list(value.items())
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        raise InvalidQuery("tags", f"expected a dict or a list of Key/Value pairs, got {type(value).__name__}")
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, Mapping):
+            lowered = {str(k).lower(): v for k, v in item.items()}
+            if set(lowered) - {"key", "value"}:
+                raise InvalidQuery("tags", f"unknown key(s) {sorted(set(lowered) - {'key', 'value'})}", "key, value")
+            key, val = lowered.get("key"), lowered.get("value")
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            key, val = item
+        elif isinstance(item, str) and "=" in item:
+            key, val = item.split("=", 1)
+        else:
+            raise InvalidQuery("tags", f"cannot read tag {str(item)[:80]!r}", "{'key': 'value'} or [{'Key': .., 'Value': ..}] or 'key=value'")
+        key = _text("tags.key", key, allow_empty=False)
+        if isinstance(val, (int, float)) and not isinstance(val, bool):
+            val = str(val)
+        val = _text("tags.value", "" if val is None else val) or ""
+        pairs.append((key, val))
+    return tuple(dict.fromkeys(pairs))
+
+
+def _collections(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise InvalidQuery("collections", f"expected a string or a list of strings, got {type(value).__name__}")
+    names = []
+    for item in items:
+        name = _text("collections", item)
+        if name and name.strip():
+            if "," in name:
+                raise InvalidQuery("collections", f"{name[:80]!r} contains a comma", "one collection name per list item")
+            names.append(name.strip())
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class ModelQuery:
+    """A validated ListModels query plus the client-side `name_regex`. Hashable: equal queries coalesce."""
+
+    workspace_id: str | None = None
+    model_name: str | None = None
+    label: str | None = None
+    provider: str | None = None
+    domain: str | None = None
+    task: str | None = None
+    origin: str | None = None
+    query: str | None = None
+    model_type: str | None = None
+    collections: tuple[str, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    order: str | None = None
+    sort_by: str | None = None
+    name_regex: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        workspace_id: str | None = None,
+        model_name: str | None = None,
+        label: str | None = None,
+        provider: str | None = None,
+        domain: str | None = None,
+        task: str | None = None,
+        origin: str | None = None,
+        query: str | None = None,
+        model_type: str | None = None,
+        collections: Any = None,
+        tags: Any = None,
+        conditions: Any = None,
+        order: str | None = None,
+        sort_by: str | None = None,
+        name_regex: str | None = None,
+    ) -> "ModelQuery":
+        """Validate and normalise what a caller wrote; raises `InvalidQuery` naming the parameter."""
+        text = {name: _text(name, value) for name, value in (
+            ("workspace_id", workspace_id), ("model_name", model_name), ("label", label), ("provider", provider),
+            ("domain", domain), ("task", task), ("origin", origin), ("query", query), ("model_type", model_type),
+        )}
+        if text["model_name"] is not None and text["model_name"].startswith('"'):
+            if len(text["model_name"]) < 3 or not text["model_name"].endswith('"'):
+                raise InvalidQuery("model_name", "an exact name must be wrapped in double quotes on both sides", '"name"')
+        if conditions is None:
+            parsed_conditions: tuple[Condition, ...] = ()
+        elif isinstance(conditions, (str, Condition, Mapping)):
+            parsed_conditions = (Condition.parse(conditions),)
+        elif isinstance(conditions, (list, tuple)):
+            parsed_conditions = tuple(dict.fromkeys(Condition.parse(item) for item in conditions))
+        else:
+            raise InvalidQuery("conditions", f"expected a list of conditions, got {type(conditions).__name__}")
+        order_value = _text("order", order)
+        if order_value is not None:
+            order_value = order_value.upper()
+            if order_value not in ("ASC", "DESC"):
+                raise InvalidQuery("order", f"{order[:40]!r} is not an order", "ASC or DESC")
+        sort_value = _text("sort_by", sort_by)
+        if sort_value is not None and sort_value != "GmtCreateTime":
+            raise InvalidQuery("sort_by", f"{sort_value[:40]!r} is not sortable", "GmtCreateTime")
+        regex = _text("name_regex", name_regex)
+        if regex is not None:
+            try:
+                re.compile(regex)
+            except re.error as exc:
+                raise InvalidQuery("name_regex", f"{regex[:80]!r} is not a valid regular expression ({exc})", "a Python regular expression") from None
+        return cls(
+            **text,
+            collections=_collections(collections),
+            tags=_tags(tags),
+            conditions=parsed_conditions,
+            order=order_value,
+            sort_by=sort_value,
+            name_regex=regex,
+        )
+
+    @property
+    def exact_name(self) -> str | None:
+        """The name asked for exactly (`model_name` in double quotes), unquoted; else None."""
+        name = self.model_name
+        if name and len(name) >= 3 and name.startswith('"') and name.endswith('"'):
+            return name[1:-1]
+        return None
+
+    def to_request(self, page_number: int = 1, page_size: int = MAX_PAGE_SIZE):
+        """The SDK's `ListModelsRequest` for one page of this query."""
+        from alibabacloud_aiworkspace20210204 import models as pai
+
+        return pai.ListModelsRequest(
+            workspace_id=self.workspace_id,
+            model_name=self.model_name,
+            label=self.label,
+            provider=self.provider,
+            domain=self.domain,
+            task=self.task,
+            origin=self.origin,
+            query=self.query,
+            model_type=self.model_type,
+            collections=",".join(self.collections) or None,
+            tag=[pai.ListModelsRequestTag(key=k, value=v) for k, v in self.tags] or None,
+            conditions=[pai.ListModelsRequestConditions(column=c.column, operator=c.operator, value=c.value) for c in self.conditions]
+            or None,
+            order=self.order,
+            sort_by=self.sort_by,
+            page_number=page_number,
+            page_size=page_size,
+        )
+
+    def matches(self, model: Model) -> bool:
+        """The client-side rules: exact name and `name_regex`."""
+        exact = self.exact_name
+        if exact is not None and model.model_name != exact:
+            return False
+        if self.name_regex is not None and not re.search(self.name_regex, model.model_name):
+            return False
+        return True
+
+    def to_inputs(self) -> dict[str, Any]:
+        """Plain JSON-friendly values (for Pulumi state); `ModelQuery.build(**q.to_inputs()) == q`."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or value == ():
+                continue
+            if f.name == "tags":
+                value = [{"key": k, "value": v} for k, v in value]
+            elif f.name == "conditions":
+                value = [{"column": c.column, "operator": c.operator, "value": c.value} for c in value]
+            elif f.name == "collections":
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    def describe(self) -> str:
+        """The query in the API's words, for messages: `ModelName="x", Tag env=prod, ...`."""
+        parts = [f"{_API_NAMES[name]}={getattr(self, name)!r}" for name in _TEXT_FILTERS if getattr(self, name) is not None]
+        if self.collections:
+            parts.append(f"Collections={','.join(self.collections)!r}")
+        parts += [f"Tag {k}={v}" for k, v in self.tags]
+        parts += [f"Condition {c}" for c in self.conditions]
+        if self.name_regex is not None:
+            parts.append(f"name_regex={self.name_regex!r}")
+        if self.order:
+            parts.append(f"Order={self.order}")
+        return ", ".join(parts) if parts else "(no filters: all of your own models)"

@@ -1,0 +1,186 @@
+"""The Pulumi glue: `ModelLookup`, a dynamic resource that is a data source.
+
+It owns nothing in PAI: `delete` removes nothing. It re-resolves on every preview and update:
+the lookup runs in `check`, whose returned inputs are what the engine shows in a preview (it never
+calls create/update then), so `uri` is known in `pulumi preview`. `diff` compares the resolved
+values, so a new model version shows as an update of exactly the changed outputs, and nothing
+changed means no diff. `read` re-resolves for `pulumi refresh`.
+
+Credentials never enter inputs, outputs or state: the provider reads them in `configure()` from the
+stack config, else the environment and Alibaba's default chain. The provider class is importable,
+so `__provider` holds a reference of a few dozen bytes, and it holds no client between calls that
+could not be pickled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import uuid
+from typing import Any, Optional
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from .client import PaiModelsClient
+from .errors import InvalidQuery, PaiModelsError
+from .lookup import GetModelResult, find_model
+from .query import Condition, ModelQuery
+from .selection import Selection
+from .settings import Settings
+
+__all__ = ["ModelLookup", "ModelLookupProvider", "QUERY_KEYS", "SELECTION_KEYS", "OUTPUT_KEYS"]
+
+QUERY_KEYS = tuple(f.name for f in dataclasses.fields(ModelQuery))
+SELECTION_KEYS = tuple(f.name for f in dataclasses.fields(Selection))
+#: What a lookup resolves to; `query_summary` is the query in the API's words (`query` is the fuzzy filter).
+OUTPUT_KEYS = ("model_id", "model_name", "version_name", "uri", "model", "version", "query_summary")
+_COMPARED = QUERY_KEYS + SELECTION_KEYS + OUTPUT_KEYS
+
+
+def _unknown() -> str:
+    from pulumi.runtime import rpc
+
+    return rpc.UNKNOWN
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, str):
+        return value == _unknown()
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_unknown(v) for v in value)
+    return False
+
+
+class ModelLookupProvider(ResourceProvider):
+    """The dynamic provider of `ModelLookup`: resolves in `check`, compares in `diff`, owns nothing."""
+
+    # Nothing secret is captured (settings are read in configure), so the reference need not be encrypted.
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Keep the stack config's settings (`alicloud:*`, `pai-models:*`); the engine passes secrets decrypted."""
+        self._config_settings = Settings.from_config(lambda key: req.config.get(key))
+
+    # -- helpers -----------------------------------------------------------------------------------------
+
+    def _client(self) -> PaiModelsClient:
+        configured = getattr(self, "_config_settings", None) or Settings()
+        settings = configured.over(Settings.from_env()).resolved()
+        lock = self.__dict__.setdefault("_lock", threading.Lock())
+        with lock:
+            clients = self.__dict__.setdefault("_clients", {})
+            if settings not in clients:
+                clients[settings] = PaiModelsClient(settings)
+            return clients[settings]
+
+    @staticmethod
+    def _parse(props: dict[str, Any]) -> tuple[ModelQuery, Selection]:
+        query = ModelQuery.build(**{k: props.get(k) for k in QUERY_KEYS})
+        selection = Selection.build(**{k: props.get(k) for k in SELECTION_KEYS})
+        return query, selection
+
+    def _resolve(self, props: dict[str, Any]) -> dict[str, Any]:
+        query, selection = self._parse(props)
+        result: GetModelResult = find_model(self._client(), query, selection)
+        return {**props, **result.outputs(), "query_summary": query.describe()}
+
+    # -- the provider protocol --------------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate the arguments and resolve the lookup, so its values are known in preview."""
+        args = {k: news.get(k) for k in QUERY_KEYS + SELECTION_KEYS}
+        if _has_unknown(args):  # part of the query is not known yet in this preview: resolve later
+            return CheckResult({**news, **{k: _unknown() for k in OUTPUT_KEYS}}, [])
+        try:
+            self._parse(news)
+        except InvalidQuery as error:
+            return CheckResult(news, [CheckFailure(error.parameter.split(".")[0], str(error))])
+        try:
+            return CheckResult(self._resolve(news), [])
+        except PaiModelsError as error:
+            return CheckResult(news, [CheckFailure("", f"{type(error).__name__}: {error}")])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """An update when the query or anything it resolved to changed; otherwise no change."""
+        changed = [k for k in _COMPARED if olds.get(k) != news.get(k)]
+        stables = [k for k in _COMPARED if k not in changed and not _has_unknown(news.get(k))]
+        return DiffResult(changes=bool(changed), replaces=[], stables=stables, delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Nothing is created in PAI; the outputs are the values `check` resolved."""
+        outs = props if props.get("uri") else self._resolve(props)
+        return CreateResult(f"lookup-{uuid.uuid4().hex[:16]}", outs)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """The new values `check` resolved (never an empty result: that would wipe the outputs)."""
+        return UpdateResult(news if news.get("uri") else self._resolve(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Re-resolve for `pulumi refresh`."""
+        return ReadResult(id_, self._resolve(props))
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """A lookup owns nothing: nothing to delete in PAI."""
+
+
+class ModelLookup(pulumi.dynamic.Resource, module="pai-models", name="ModelLookup"):
+    """A PAI model lookup as a resource: `uri` of the chosen version feeds deployments, and changes show in preview."""
+
+    model_id: pulumi.Output[str]
+    model_name: pulumi.Output[str]
+    version_name: pulumi.Output[str]
+    uri: pulumi.Output[str]
+    model: pulumi.Output[dict]
+    version: pulumi.Output[dict]
+    query_summary: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        workspace_id: pulumi.Input[Optional[str]] = None,
+        model_name: pulumi.Input[Optional[str]] = None,
+        label: pulumi.Input[Optional[str]] = None,
+        provider: pulumi.Input[Optional[str]] = None,
+        domain: pulumi.Input[Optional[str]] = None,
+        task: pulumi.Input[Optional[str]] = None,
+        origin: pulumi.Input[Optional[str]] = None,
+        query: pulumi.Input[Optional[str]] = None,
+        model_type: pulumi.Input[Optional[str]] = None,
+        collections: pulumi.Input[Any] = None,
+        tags: pulumi.Input[Any] = None,
+        conditions: pulumi.Input[Any] = None,
+        order: pulumi.Input[Optional[str]] = None,
+        sort_by: pulumi.Input[Optional[str]] = None,
+        name_regex: pulumi.Input[Optional[str]] = None,
+        most_recent: pulumi.Input[Optional[bool]] = None,
+        version: pulumi.Input[Optional[str]] = None,
+        approval_status: pulumi.Input[Optional[str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        """The same filters and selection as `get_model`; bad arguments fail in `check`, naming the property."""
+        if isinstance(conditions, (list, tuple)):
+            conditions = [dataclasses.asdict(c) if isinstance(c, Condition) else c for c in conditions]
+        elif isinstance(conditions, Condition):
+            conditions = [dataclasses.asdict(conditions)]
+        args = dict(
+            workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
+            origin=origin, query=query, model_type=model_type, collections=collections, tags=tags,
+            conditions=conditions, order=order, sort_by=sort_by, name_regex=name_regex, most_recent=most_recent,
+            version=version, approval_status=approval_status,
+        )  # fmt: skip
+        props: dict[str, Any] = {k: v for k, v in args.items() if v is not None}
+        props.update({k: None for k in OUTPUT_KEYS if k not in props})
+        super().__init__(ModelLookupProvider(), resource_name, props, opts)
