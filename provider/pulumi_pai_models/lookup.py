@@ -72,7 +72,7 @@ class GetModelResult:
             "version_name": self.version_name,
             "uri": self.uri,
             "model": self.model.to_dict(),
-            "version": self.version.to_dict(),
+            "model_version": self.version.to_dict(),
         }
 
 

@@ -43,7 +43,7 @@ __all__ = ["ModelLookup", "ModelLookupProvider", "QUERY_KEYS", "SELECTION_KEYS",
 QUERY_KEYS = tuple(f.name for f in dataclasses.fields(ModelQuery))
 SELECTION_KEYS = tuple(f.name for f in dataclasses.fields(Selection))
 #: What a lookup resolves to; `query_summary` is the query in the API's words (`query` is the fuzzy filter).
-OUTPUT_KEYS = ("model_id", "model_name", "version_name", "uri", "model", "version", "query_summary")
+OUTPUT_KEYS = ("model_id", "model_name", "version_name", "uri", "model", "model_version", "query_summary")
 _COMPARED = QUERY_KEYS + SELECTION_KEYS + OUTPUT_KEYS
 
 
@@ -143,7 +143,7 @@ class ModelLookup(pulumi.dynamic.Resource, module="pai-models", name="ModelLooku
     version_name: pulumi.Output[str]
     uri: pulumi.Output[str]
     model: pulumi.Output[dict]
-    version: pulumi.Output[dict]
+    model_version: pulumi.Output[dict]
     query_summary: pulumi.Output[str]
 
     def __init__(
