@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hypothesis  # noqa: F401  imported up front: see the note below
 import pytest
 
 from pulumi_pai_models import Settings
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorServer, load_demo_catalog
+
+
+# Note: CPython 3.11.7 can fail to compile a module ("AST constructor recursion depth mismatch",
+# CPython gh-106905) after the Automation API's in-process language server has run; hypothesis's
+# pytest plugin imports hypothesis lazily at the end of the run, so it is imported here first.
 
 
 def make_catalog(count: int, *, start: int = 0, provider: str | None = "pai") -> dict:

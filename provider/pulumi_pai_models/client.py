@@ -344,7 +344,7 @@ def _map_exception(call: str, exc: Exception) -> tuple[ApiError, float | None]:
         message = str(data.get("Message") or data.get("message") or "no message")
         recommend = data.get("Recommend")
         if recommend:
-            message += f" (see {recommend})"
+            message += f" Recommend: {recommend}"
         request_id = exc.request_id if exc.request_id not in (None, "None") else data.get("RequestId")
         error = ApiError(call, message, code=code, status_code=exc.status_code, request_id=request_id)
         wait_ms = float(exc.retry_after) if isinstance(exc, ThrottlingException) and exc.retry_after else None

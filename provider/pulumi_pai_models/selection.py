@@ -115,9 +115,8 @@ def pick_version(versions: Sequence[ModelVersion], model: Model, selection: Sele
         and (selection.version is None or v.version_name == selection.version)
     ]
     if not fitting:
-        raise NoMatch(
-            f"model {model.model_id} ({model.model_name!r}) has no {selection.describe()}"
-            + (f" among its {len(versions)} version(s)" if versions else ": it has no versions"),
-            model.model_id,
-        )
+        where = f" among its {len(versions)} version(s)" if versions else ""
+        if not versions and selection.version is None:
+            where = ": it has no versions"
+        raise NoMatch(f"model {model.model_id} ({model.model_name!r}) has no {selection.describe()}{where}", model.model_id)
     return max(fitting, key=lambda v: (v.gmt_create_time or _EPOCH, _natural(v.version_name)))
