@@ -528,7 +528,7 @@ def _run_emulator(argv: Sequence[str]) -> int:
     from .emulator.cli import main as emulator_main  # lazily: only this subcommand needs the server
 
     try:
-        return int(emulator_main(list(argv)) or 0)
+        return int(emulator_main(list(argv), prog="pai-models emulator") or 0)
     except SystemExit as exc:  # its argparse: --help (0) or bad arguments (2)
         return _exit_status(exc)
 
