@@ -1,0 +1,499 @@
+"""Every program and script under examples/, run so none rots.
+
+- quickstart, select-by-tag-and-condition: the example's own `__main__.py` (loaded with runpy inside
+  an inline program) in the real Pulumi engine against the emulator; the exported URIs are checked
+  against the answer computed here from the catalog the emulator serves.
+- eas-service: under `pulumi.runtime.set_mocks`, because the pulumi-alicloud plugin cannot run here.
+  Mocks never call a resource provider, ModelLookup's dynamic provider included: they receive only the
+  inputs. So the mocks below resolve ModelLookup themselves by calling `lookup.find_model` against the
+  emulator with the lookup's inputs, which is what the provider's `check` does in the engine.
+- pipeline: the workflow YAML is parsed and each command it runs is checked against the real
+  `pai-models get --help` / argument parser and the pulumi CLI; `get-uri.sh` runs the workflow's own
+  lookup command against `pai-models emulator` started as a subprocess.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import runpy
+import shlex
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pulumi
+import pytest
+import yaml
+from pulumi import automation as auto
+
+from engine import REPO, inline_stack, pulumi_bin_dir
+from pulumi_pai_models import ModelQuery, PaiModelsClient, Selection, Settings
+from pulumi_pai_models.cli import build_parser
+from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
+from pulumi_pai_models.lookup import find_model
+from pulumi_pai_models.resource import QUERY_KEYS, SELECTION_KEYS
+
+EXAMPLES = REPO / "examples"
+BIN = Path(sys.executable).parent
+PAI_MODELS = str(BIN / "pai-models")
+LOOKUP_TYPE = "pulumi-python:dynamic/pai-models:ModelLookup"
+SERVICE_TYPE = "alicloud:pai/service:Service"
+
+
+# -- catalogs and the answers expected from them (computed from the data, not by the library) ----------
+
+
+def by_name(catalog: dict, name: str) -> dict:
+    return next(m for m in catalog["Models"] if m["ModelName"] == name)
+
+
+def versions_of(model: dict) -> list[dict]:
+    return model.get("Versions") or ([model["LatestVersion"]] if model.get("LatestVersion") else [])
+
+
+def newest_approved(model: dict) -> dict:
+    return max((v for v in versions_of(model) if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
+
+
+def newest(items: list[dict]) -> dict:
+    return max(items, key=lambda item: item["GmtCreateTime"])
+
+
+def own_models(catalog: dict) -> list[dict]:
+    return [m for m in catalog["Models"] if not m.get("Provider")]
+
+
+def tagged(model: dict, key: str, value: str) -> bool:
+    return {"Key": key, "Value": value} in (model.get("Tags") or [])
+
+
+def smaller_than(model: dict, size: float) -> bool:
+    have = model.get("ParameterSize")
+    return isinstance(have, (int, float)) and not isinstance(have, bool) and have < size
+
+
+def expected_selection(catalog: dict, env: str = "prod", max_size: int = 3000) -> tuple[dict, dict]:
+    """The newest own model tagged env=`env` with ParameterSize < `max_size`, and its newest approved version."""
+    matching = [m for m in own_models(catalog) if tagged(m, "env", env) and smaller_than(m, max_size)]
+    assert matching, "the test catalog must have a match"
+    assert len({m["GmtCreateTime"] for m in matching}) == len(matching), "no ties: the newest is unambiguous"
+    model = newest(matching)
+    return model, newest_approved(model)
+
+
+def selection_catalog() -> dict:
+    """The catalog the selection tests serve: the demo catalog (test_the_selection_catalog_makes_every_filter_matter
+    checks that it still exercises every part of the query)."""
+    return load_demo_catalog()
+
+
+def with_version(catalog: dict, model_name: str, **version) -> dict:
+    """`catalog` with one more version of `model_name` (a copy of its newest, with `version` over it)."""
+    catalog = copy.deepcopy(catalog)
+    model = by_name(catalog, model_name)
+    extra = copy.deepcopy(newest(versions_of(model)))
+    extra.update(version)
+    model["Versions"] = versions_of(model) + [extra]
+    model.pop("LatestVersion", None)
+    return catalog
+
+
+def test_the_selection_catalog_makes_every_filter_matter():
+    catalog = selection_catalog()
+    model, version = expected_selection(catalog)
+    prod = [m for m in own_models(catalog) if tagged(m, "env", "prod")]
+    small = [m for m in own_models(catalog) if smaller_than(m, 3000)]
+    assert newest(prod)["ModelId"] != model["ModelId"]  # the size condition excludes the newest prod model
+    assert newest(small)["ModelId"] != model["ModelId"]  # the tag excludes the newest small model
+    assert len([m for m in prod if smaller_than(m, 3000)]) >= 1
+    assert newest(versions_of(model))["VersionName"] != version["VersionName"]  # approval skips its newest version
+
+
+# -- engine: quickstart and select-by-tag-and-condition ------------------------------------------------
+
+
+def engine_config(server) -> dict:
+    return {
+        "pai-models:endpoint": auto.ConfigValue(server.url),
+        "alicloud:accessKey": auto.ConfigValue(DEFAULT_ACCESS_KEY_ID),
+        "alicloud:secretKey": auto.ConfigValue(DEFAULT_ACCESS_KEY_SECRET, secret=True),
+    }
+
+
+def example_program(name: str):
+    """An inline program that runs examples/<name>/__main__.py as the Python language host would."""
+    path = EXAMPLES / name / "__main__.py"
+
+    def program():
+        runpy.run_path(str(path), run_name="__main__")
+
+    return program
+
+
+def project_name(example: str) -> str:
+    return yaml.safe_load((EXAMPLES / example / "Pulumi.yaml").read_text())["name"]
+
+
+@pytest.mark.parametrize("example", ["quickstart", "eas-service", "select-by-tag-and-condition"])
+def test_example_is_a_runnable_python_project(example):
+    folder = EXAMPLES / example
+    project = yaml.safe_load((folder / "Pulumi.yaml").read_text())
+    runtime = project["runtime"]
+    assert (runtime["name"] if isinstance(runtime, dict) else runtime) == "python"
+    assert project["name"]
+    compile((folder / "__main__.py").read_text(), str(folder / "__main__.py"), "exec")
+    assert (folder / "README.md").read_text().strip()
+
+
+def test_quickstart_in_the_engine(tmp_path, emulator):
+    example = "quickstart"
+    stack = inline_stack(tmp_path, example_program(example), project=project_name(example), config=engine_config(emulator))
+    up = stack.up()
+    catalog = load_demo_catalog()
+    fraud = by_name(catalog, "fraud-detector")
+    expected = newest_approved(fraud)
+    assert up.outputs["uri"].value == expected["Uri"]
+    assert up.outputs["version_name"].value == expected["VersionName"]
+    assert up.outputs["model_id"].value == fraud["ModelId"]
+    production = {m["ModelName"]: newest(versions_of(m))["Uri"] for m in own_models(catalog) if tagged(m, "env", "prod")}
+    assert up.outputs["production_models"].value == production
+    stack.destroy()
+
+
+def test_select_by_tag_and_condition_in_the_engine(tmp_path, emulator):
+    example = "select-by-tag-and-condition"
+    catalog = selection_catalog()
+    emulator.set_catalog(catalog)
+    stack = inline_stack(tmp_path, example_program(example), project=project_name(example), config=engine_config(emulator))
+
+    up = stack.up()
+    model, version = expected_selection(catalog)
+    assert up.outputs["uri"].value == version["Uri"]
+    assert up.outputs["function_uri"].value == version["Uri"]
+    assert (up.outputs["model_name"].value, up.outputs["version_name"].value) == (model["ModelName"], version["VersionName"])
+    assert "ParameterSize" in up.outputs["query"].value and "env" in up.outputs["query"].value
+
+    # A newer approved version of the chosen model: both the resource and the function move to it.
+    newer = with_version(catalog, model["ModelName"], VersionName="9.0.0", GmtCreateTime="2031-01-01T00:00:00Z",
+                         ApprovalStatus="Approved", Uri=f"oss://acme-ml-models/{model['ModelName']}/9.0.0/")  # fmt: skip
+    emulator.set_catalog(newer)
+    _, newer_version = expected_selection(newer)
+    assert newer_version["Uri"] != version["Uri"]
+    preview = stack.preview()
+    assert preview.change_summary.get("update") == 1  # the ModelLookup; nothing else is a resource
+    up = stack.up()
+    assert up.outputs["uri"].value == newer_version["Uri"]
+    assert up.outputs["function_uri"].value == newer_version["Uri"]
+    stack.destroy()
+
+
+# -- mocks: eas-service ---------------------------------------------------------------------------------
+
+
+class EmulatorBackedMocks(pulumi.runtime.Mocks):
+    """Mocks that record every resource's inputs and resolve ModelLookup against the emulator.
+
+    The mocks never call a provider (ModelLookup's dynamic provider included): they get the inputs
+    only. For ModelLookup, `new_resource` runs `lookup.find_model` with the lookup's filters, as the
+    provider's `check` does in the engine, and returns its outputs.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.inputs: dict[str, tuple[str, dict]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        self.inputs[args.name] = (args.typ, dict(args.inputs))
+        outputs = dict(args.inputs)
+        if args.typ == LOOKUP_TYPE:
+            query = ModelQuery.build(**{k: args.inputs.get(k) for k in QUERY_KEYS})
+            selection = Selection.build(**{k: args.inputs.get(k) for k in SELECTION_KEYS})
+            result = find_model(PaiModelsClient(self.settings), query, selection)
+            outputs.update(result.outputs(), query_summary=query.describe())
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        return {}
+
+
+def run_with_mocks(example: str, mocks: pulumi.runtime.Mocks, config: dict[str, str] | None = None) -> None:
+    """Run examples/<example>/__main__.py under `mocks` until every resource is registered."""
+    project = project_name(example)
+    pulumi.runtime.set_mocks(mocks, project=project, stack="test", preview=False)
+    pulumi.runtime.set_all_config({f"{project}:{k}": v for k, v in (config or {}).items()})
+    try:
+
+        @pulumi.runtime.test
+        def program():
+            runpy.run_path(str(EXAMPLES / example / "__main__.py"), run_name="__main__")
+
+        program()
+    finally:
+        pulumi.runtime.set_all_config({})
+        pulumi.runtime.settings.configure(pulumi.runtime.settings.Settings(project="p", stack="s"))
+        pulumi.runtime.settings.SETTINGS.monitor = None
+
+
+def service_config(mocks: EmulatorBackedMocks) -> dict:
+    [(_, inputs)] = [value for value in mocks.inputs.values() if value[0] == SERVICE_TYPE]
+    return json.loads(inputs["serviceConfig"])
+
+
+def test_eas_service_serves_the_looked_up_version(emulator, settings):
+    fraud = by_name(load_demo_catalog(), "fraud-detector")
+    expected = newest_approved(fraud)
+    assert newest(versions_of(fraud))["VersionName"] != expected["VersionName"]  # approval matters here
+
+    mocks = EmulatorBackedMocks(settings)
+    run_with_mocks("eas-service", mocks)
+    lookup_type, lookup_inputs = mocks.inputs["model"]
+    assert lookup_type == LOOKUP_TYPE and lookup_inputs["model_name"] == '"fraud-detector"'
+    config = service_config(mocks)
+    assert config["model_path"] == expected["Uri"]
+    assert config["processor"] == expected["InferenceSpec"]["processor"]
+    assert config["metadata"]["name"] == "fraud_detector"
+
+    # A newer approved version without an InferenceSpec processor: the new URI, the configured processor.
+    newer = with_version(load_demo_catalog(), "fraud-detector", VersionName="2.0.0", GmtCreateTime="2031-01-01T00:00:00Z",
+                         ApprovalStatus="Approved", Uri="oss://acme-ml-models/fraud-detector/2.0.0/", InferenceSpec={})  # fmt: skip
+    emulator.set_catalog(newer)
+    mocks = EmulatorBackedMocks(settings)
+    run_with_mocks("eas-service", mocks, config={"processor": "xgboost_custom", "serviceName": "fraud_v2"})
+    config = service_config(mocks)
+    assert config["model_path"] == newest_approved(by_name(newer, "fraud-detector"))["Uri"] == "oss://acme-ml-models/fraud-detector/2.0.0/"
+    assert config["processor"] == "xgboost_custom"
+    assert config["metadata"]["name"] == "fraud_v2"
+
+
+# -- pipeline: the workflow's commands, and get-uri.sh against the emulator ------------------------------
+
+PIPELINE = EXAMPLES / "pipeline"
+WORKFLOW = PIPELINE / "deploy.yml"
+GET_URI = PIPELINE / "get-uri.sh"
+_SHELL_END = {"|", "||", "&&", ";", ">", ">>", "2>", "<", ")"}
+
+
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text())
+
+
+def run_steps(doc: dict):
+    """(job id, job, step) for every step with a `run` script."""
+    for job_id, job in doc["jobs"].items():
+        for step in job["steps"]:
+            if "run" in step:
+                yield job_id, job, step
+
+
+def command_lines(script: str) -> list[list[str]]:
+    """The script's simple commands as words (a line-continued or folded command is one)."""
+    commands = []
+    for line in script.replace("\\\n", " ").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        words, current = shlex.split(line, comments=True), []
+        for word in words:
+            if word in _SHELL_END:
+                commands.append(current)
+                current = []
+            else:
+                current.append(word)
+        commands.append(current)
+    return [c for c in commands if c]
+
+
+def pai_models_get_commands(doc: dict) -> list[list[str]]:
+    """Each `pai-models get ...` the workflow runs (also as get-uri.sh's argument), from `pai-models` on."""
+    found = []
+    for _, _, step in run_steps(doc):
+        for words in command_lines(step["run"]):
+            for i in range(len(words) - 1):
+                if words[i] == "pai-models" and words[i + 1] == "get":
+                    found.append(words[i:])
+    return found
+
+
+def flags_of(words: list[str]) -> list[str]:
+    return [w.split("=", 1)[0] for w in words if w.startswith("--")]
+
+
+def test_workflow_runs_commands_that_exist():
+    doc = workflow()
+    triggers = doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert {"pull_request", "push"} <= set(triggers)
+
+    # pai-models get: the flags parse, and `pai-models get --help` lists each of them.
+    gets = pai_models_get_commands(doc)
+    assert gets, "the workflow runs pai-models get"
+    help_text = subprocess.run([PAI_MODELS, "get", "--help"], check=True, capture_output=True, text=True).stdout
+    for words in gets:
+        args = build_parser().parse_args(words[1:])  # exits (SystemExit) on a flag it does not accept
+        assert args.command == "get" and args.most_recent and args.approval_status == "Approved" and args.output == "uri"
+        assert args.tags == ["env=prod"] and args.conditions == ["ParameterSize<3000"]
+        for flag in flags_of(words[2:]):
+            assert re.search(rf"(^|[\s,]){re.escape(flag)}\b", help_text, re.M), f"{flag} not in pai-models get --help"
+
+    # get-uri.sh: it exists and is executable, and is given a pai-models get command.
+    scripts = [words for _, _, step in run_steps(doc) for words in command_lines(step["run"]) if words[0].endswith("get-uri.sh")]
+    assert scripts and all((REPO / words[0]).resolve() == GET_URI.resolve() and words[1:3] == ["pai-models", "get"] for words in scripts)
+    assert os.access(GET_URI, os.X_OK)
+
+    # pulumi: preview and up of a project that uses the lookup, the region set by config; every
+    # subcommand and flag exists in the pulumi CLI.
+    pulumi_cmds = []
+    for _, job, step in run_steps(doc):
+        workdir = step.get("working-directory") or job.get("defaults", {}).get("run", {}).get("working-directory") or "."
+        for words in command_lines(step["run"]):
+            if words[0] == "pulumi":
+                pulumi_cmds.append((REPO / workdir, words))
+            if words[:2] == ["pip", "install"]:
+                for target in words[2:]:
+                    if target.startswith((".", "/")):
+                        assert (REPO / workdir / target / "pyproject.toml").is_file(), f"pip install {target} in {workdir}"
+    verbs = [tuple(w for w in words[1:] if not w.startswith("-"))[:2] for _, words in pulumi_cmds]
+    assert ("preview",) in [v[:1] for v in verbs] and ("up",) in [v[:1] for v in verbs]
+    assert any(words[1:4] == ["config", "set", "alicloud:region"] for _, words in pulumi_cmds)
+    for project_dir, words in pulumi_cmds:
+        project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+        main = (project_dir / "__main__.py").read_text()
+        assert project["runtime"]["name"] == "python" and "ModelLookup(" in main
+        sub = [w for w in words[1:] if not w.startswith("-")]
+        sub = sub[:2] if sub[0] in ("config", "stack") else sub[:1]
+        cli_help = subprocess.run([str(pulumi_bin_dir() / "pulumi"), *sub, "--help"], check=True, capture_output=True, text=True).stdout
+        for flag in flags_of(words[1:]):
+            assert re.search(rf"\s{re.escape(flag)}\b", cli_help), f"pulumi {' '.join(sub)} has no {flag}"
+
+    # What the workflow reads with `pulumi stack output NAME`, the project exports.
+    for _, job, step in run_steps(doc):
+        workdir = job.get("defaults", {}).get("run", {}).get("working-directory") or "."
+        for name in re.findall(r"pulumi stack output (\w+)", step["run"]):
+            assert f'pulumi.export("{name}"' in (REPO / workdir / "__main__.py").read_text(), f"no output {name}"
+
+    # Credentials only from the secret store.
+    for scope in [doc.get("env", {})] + [job.get("env", {}) for job in doc["jobs"].values()]:
+        for name, value in scope.items():
+            if re.search(r"KEY|SECRET|TOKEN", name):
+                assert re.fullmatch(r"\$\{\{\s*secrets\.\w+\s*\}\}", str(value)), f"{name} is not from secrets"
+    job_envs = [job.get("env", {}) for job in doc["jobs"].values()]
+    assert all({"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"} <= set(env) for env in job_envs)
+
+
+@pytest.fixture(scope="module")
+def emulator_process():
+    """`pai-models emulator --port 0` as a subprocess; its URL from the first line it prints."""
+    process = subprocess.Popen(
+        [PAI_MODELS, "emulator", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        first = process.stdout.readline().strip()
+        found = re.fullmatch(r"listening on (http://\S+)", first)
+        assert found, f"unexpected first line {first!r}"
+        yield found.group(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def put_catalog(url: str, catalog: dict) -> None:
+    request = urllib.request.Request(url + "/_emulator/catalog", data=json.dumps(catalog).encode(), method="PUT",
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200
+
+
+@pytest.fixture
+def served(emulator_process):
+    """The emulator subprocess's URL, with the selection catalog (restored after each test)."""
+    put_catalog(emulator_process, selection_catalog())
+    yield emulator_process
+    put_catalog(emulator_process, selection_catalog())
+
+
+def run_get_uri(url: str, command: list[str], tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess, dict]:
+    """get-uri.sh COMMAND against the emulator; returns the process and what it wrote to $GITHUB_OUTPUT."""
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    variables = {
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HOME": str(tmp_path),
+        "PAI_MODELS_ENDPOINT": url,
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEFAULT_ACCESS_KEY_SECRET,
+        "GITHUB_OUTPUT": str(outputs),
+        **env,
+    }
+    done = subprocess.run(["bash", str(GET_URI), *command], env=variables, capture_output=True, text=True, timeout=60)
+    written = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    return done, written
+
+
+def workflow_lookup() -> list[str]:
+    [command] = pai_models_get_commands(workflow())
+    return command
+
+
+def test_get_uri_prints_the_uri_the_workflow_asks_for(served, tmp_path):
+    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path)
+    _, version = expected_selection(selection_catalog())
+    assert (done.returncode, done.stdout, done.stderr) == (0, version["Uri"] + "\n", "")
+    assert outputs == {"uri": version["Uri"], "found": "true"}
+
+
+def test_get_uri_no_match_exits_3_or_skips_when_allowed(served, tmp_path):
+    # No own model tagged env=prod is below the size any more.
+    catalog = selection_catalog()
+    for model in own_models(catalog):
+        if tagged(model, "env", "prod"):
+            model["ParameterSize"] = 9000
+    put_catalog(served, catalog)
+
+    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path)
+    assert (done.returncode, done.stdout) == (3, "")
+    assert "pai-models: error: no model matches" in done.stderr and "nothing to deploy" in done.stderr
+    assert outputs == {"found": "false"}
+
+    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path, GITHUB_ACTIONS="true")
+    assert done.returncode == 3 and "::error::no model version matches" in done.stderr
+
+    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path, ALLOW_NO_MATCH="true")
+    assert (done.returncode, done.stdout) == (0, "")
+    assert outputs == {"found": "false"}
+
+    # A matching model with no approved version is a no match too.
+    catalog = selection_catalog()
+    model, _ = expected_selection(catalog)
+    for version in versions_of(by_name(catalog, model["ModelName"])):
+        version["ApprovalStatus"] = "Pending"
+    put_catalog(served, catalog)
+    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path)
+    assert (done.returncode, done.stdout, outputs) == (3, "", {"found": "false"})
+
+
+def _without(words: list[str], flag: str) -> list[str]:
+    return [w for w in words if w != flag]
+
+
+def _replaced(words: list[str], old: str, new: str) -> list[str]:
+    return [new if w == old else w for w in words]
+
+
+@pytest.mark.parametrize(
+    "change, env, code, hint",
+    [
+        (lambda c: _replaced(c, "ParameterSize<3000", "ParameterSize<abc"), {}, 2, "bad input"),
+        (lambda c: _without(_replaced(c, "env=prod", "env=staging"), "--most-recent"), {}, 4, "several models match"),
+        (lambda c: c, {"ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret"}, 5, "check the credentials"),
+    ],
+    ids=["bad-input", "ambiguous", "auth-error"],
+)
+def test_get_uri_passes_other_exit_codes_on_with_advice(served, tmp_path, change, env, code, hint):
+    done, outputs = run_get_uri(served, change(workflow_lookup()), tmp_path, **env)
+    assert (done.returncode, done.stdout) == (code, "")
+    assert "pai-models: error:" in done.stderr and hint in done.stderr
+    assert outputs == {"found": "false"}
+    assert "wrong-secret" not in done.stderr
