@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 import pulumi
 
 from .client import PaiModelsClient
-from .lookup import GetModelResult, GetModelsResult, find_model, find_models
+from .lookup import GetModelResult, GetModelsResult, find_model, find_models, parse_arguments
 from .query import Condition, ModelQuery
 from .selection import Selection
 from .settings import Settings
@@ -120,11 +120,7 @@ def get_models(
     Filters are ListModels' own (`tags={"env": "prod"}`, `conditions=["ParameterSize<3000"]`,
     a `model_name` in double quotes for an exact name); `name_regex` is applied here, after them.
     """
-    q = ModelQuery.build(
-        workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
-        origin=origin, query=query, model_type=model_type, collections=collections, tags=tags, conditions=conditions,
-        order=order, name_regex=name_regex,
-    )  # fmt: skip
+    q, _ = parse_arguments(locals())
     return _lookup("models", q, None, settings, lambda client: find_models(client, q))
 
 
@@ -155,12 +151,7 @@ def get_model(
     ModelId); none is a `NoMatch`. The version is `version` exactly, else the newest with
     `approval_status`, else the model's LatestVersion.
     """
-    q = ModelQuery.build(
-        workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
-        origin=origin, query=query, model_type=model_type, collections=collections, tags=tags, conditions=conditions,
-        order=order, name_regex=name_regex,
-    )  # fmt: skip
-    s = Selection.build(most_recent=most_recent, version=version, approval_status=approval_status)
+    q, s = parse_arguments(locals())
     return _lookup("model", q, s, settings, lambda client: find_model(client, q, s))
 
 
@@ -183,11 +174,7 @@ def get_models_output(
     settings: Optional[Settings] = None,
 ) -> pulumi.Output[GetModelsResult]:
     """`get_models` taking `pulumi.Input`s; the lookup runs once they are known."""
-    args = dict(
-        workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
-        origin=origin, query=query, model_type=model_type, collections=collections, tags=tags, conditions=conditions,
-        order=order, name_regex=name_regex,
-    )  # fmt: skip
+    args = {k: v for k, v in locals().items() if k != "settings"}
     return pulumi.Output.from_input(args).apply(lambda known: get_models(**known, settings=settings))
 
 
@@ -213,10 +200,6 @@ def get_model_output(
     settings: Optional[Settings] = None,
 ) -> pulumi.Output[GetModelResult]:
     """`get_model` taking `pulumi.Input`s; the lookup runs once they are known."""
-    args = dict(
-        workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
-        origin=origin, query=query, model_type=model_type, collections=collections, tags=tags, conditions=conditions,
-        order=order, name_regex=name_regex, most_recent=most_recent, version=version, approval_status=approval_status,
-    )  # fmt: skip
+    args = {k: v for k, v in locals().items() if k != "settings"}
     return pulumi.Output.from_input(args).apply(lambda known: get_model(**known, settings=settings))
 

@@ -6,8 +6,8 @@ Shared by the functions (`get_models`, `get_model`), the `ModelLookup` dynamic r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
 
 from .client import PaiModelsClient
 from .errors import NoMatch
@@ -15,7 +15,18 @@ from .query import ModelQuery
 from .selection import Selection, pick_model, pick_version
 from .types import Model, ModelVersion
 
-__all__ = ["GetModelsResult", "GetModelResult", "find_models", "find_model"]
+__all__ = ["GetModelsResult", "GetModelResult", "QUERY_ARGUMENTS", "SELECTION_ARGUMENTS", "parse_arguments", "find_models", "find_model"]
+
+#: The argument names of a query (the ListModels filters and `name_regex`) and of a selection.
+QUERY_ARGUMENTS = tuple(f.name for f in fields(ModelQuery))
+SELECTION_ARGUMENTS = tuple(f.name for f in fields(Selection))
+
+
+def parse_arguments(args: Mapping[str, Any]) -> tuple[ModelQuery, Selection]:
+    """The validated query and selection named in `args` (other keys are ignored); raises `InvalidQuery`."""
+    query = ModelQuery.build(**{k: args[k] for k in QUERY_ARGUMENTS if k in args})
+    selection = Selection.build(**{k: args[k] for k in SELECTION_ARGUMENTS if k in args})
+    return query, selection
 
 
 @dataclass(frozen=True)

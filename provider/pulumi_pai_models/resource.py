@@ -33,15 +33,14 @@ from pulumi.dynamic import (
 
 from .client import PaiModelsClient
 from .errors import InvalidQuery, PaiModelsError
-from .lookup import GetModelResult, find_model
-from .query import Condition, ModelQuery
-from .selection import Selection
+from .lookup import QUERY_ARGUMENTS, SELECTION_ARGUMENTS, GetModelResult, find_model, parse_arguments
+from .query import Condition
 from .settings import Settings
 
 __all__ = ["ModelLookup", "ModelLookupProvider", "QUERY_KEYS", "SELECTION_KEYS", "OUTPUT_KEYS"]
 
-QUERY_KEYS = tuple(f.name for f in dataclasses.fields(ModelQuery))
-SELECTION_KEYS = tuple(f.name for f in dataclasses.fields(Selection))
+QUERY_KEYS = QUERY_ARGUMENTS
+SELECTION_KEYS = SELECTION_ARGUMENTS
 #: What a lookup resolves to; `query_summary` is the query in the API's words (`query` is the fuzzy filter).
 OUTPUT_KEYS = ("model_id", "model_name", "version_name", "uri", "model", "model_version", "query_summary")
 _COMPARED = QUERY_KEYS + SELECTION_KEYS + OUTPUT_KEYS
@@ -85,14 +84,8 @@ class ModelLookupProvider(ResourceProvider):
                 clients[settings] = PaiModelsClient(settings)
             return clients[settings]
 
-    @staticmethod
-    def _parse(props: dict[str, Any]) -> tuple[ModelQuery, Selection]:
-        query = ModelQuery.build(**{k: props.get(k) for k in QUERY_KEYS})
-        selection = Selection.build(**{k: props.get(k) for k in SELECTION_KEYS})
-        return query, selection
-
     def _resolve(self, props: dict[str, Any]) -> dict[str, Any]:
-        query, selection = self._parse(props)
+        query, selection = parse_arguments(props)
         result: GetModelResult = find_model(self._client(), query, selection)
         return {**props, **result.outputs(), "query_summary": query.describe()}
 
@@ -104,7 +97,7 @@ class ModelLookupProvider(ResourceProvider):
         if _has_unknown(args):  # part of the query is not known yet in this preview: resolve later
             return CheckResult({**news, **{k: _unknown() for k in OUTPUT_KEYS}}, [])
         try:
-            self._parse(news)
+            parse_arguments(news)
         except InvalidQuery as error:
             return CheckResult(news, [CheckFailure(error.parameter.split(".")[0], str(error))])
         try:
