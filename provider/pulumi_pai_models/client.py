@@ -71,9 +71,33 @@ def _sdk_client_class():
         _local = threading.local()
 
         def call_api(self, params, request, runtime):  # noqa: D401 - SDK signature
+            if getattr(params, "body_type", None) != "json":
+                result = super().call_api(params, request, runtime)
+                self._local.body = result.get("body") if isinstance(result, dict) else None
+                return result
+            # Read the body here, not in the SDK: when it is not JSON (a truncated answer, a proxy's
+            # HTML page) the SDK would drop the response, and with it the status and request id.
+            params.body_type = "byte"
             result = super().call_api(params, request, runtime)
-            self._local.body = result.get("body") if isinstance(result, dict) else None
-            return result
+            status = result.get("statusCode")
+            headers = {str(k).lower(): v for k, v in (result.get("headers") or {}).items()}
+            try:
+                body = json.loads(bytes(result.get("body") or b"").decode("utf-8"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                body = None
+            if not isinstance(body, dict):
+                self._local.body = None
+                raise _RetryableFailure(
+                    ApiError(
+                        params.action,
+                        "the response body is not a JSON object (a truncated answer or an HTML page from a proxy?)",
+                        code="InvalidResponse",
+                        status_code=status,
+                        request_id=headers.get("x-acs-request-id"),
+                    )
+                )
+            self._local.body = body
+            return dict(result, body=body)
 
         def last_body(self) -> Any:
             return getattr(self._local, "body", None)
@@ -353,7 +377,16 @@ def _map_exception(call: str, exc: Exception) -> tuple[ApiError, float | None]:
         raise _no_credentials(exc)
     inner = getattr(exc, "inner_exception", None) or exc
     kind = type(inner).__name__
-    if isinstance(inner, (json.JSONDecodeError, ValueError)) and not isinstance(inner, OSError):
+    if isinstance(inner, UnicodeEncodeError):  # raised while building the request: nothing was sent, retrying cannot help
+        message = "the request could not be encoded: a parameter holds text that is not valid Unicode"
+        return ApiError(call, message, code="InvalidRequest"), None
+    if isinstance(inner, RuntimeError) and "parse the value as json" in str(inner):
+        # The SDK could not read an error answer (status >= 400) as JSON, an HTML page from a proxy or
+        # gateway; it drops that response, so its status and request id are not known here. Its text
+        # (the body) is not repeated.
+        message = "an error answer was not JSON (an HTML page from a proxy or gateway?); its HTTP status is unknown"
+        code = "InvalidResponse"
+    elif isinstance(inner, (json.JSONDecodeError, ValueError)) and not isinstance(inner, OSError):
         message = f"the response was not JSON ({kind}); an HTML error page or a truncated body"
         code = "InvalidResponse"
     elif "timeout" in kind.lower() or "timed out" in str(inner).lower():

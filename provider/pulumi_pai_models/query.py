@@ -40,6 +40,7 @@ _CONDITION_TEXT = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*(<=|>=|!=|==|<|>|=)
 
 MAX_TEXT_LENGTH = 1024
 MAX_PAGE_SIZE = 100
+_MAX_INT = 10**MAX_TEXT_LENGTH
 _TEXT_FILTERS = ("workspace_id", "model_name", "label", "provider", "domain", "task", "origin", "query", "model_type")
 _API_NAMES = {
     "workspace_id": "WorkspaceId",
@@ -54,7 +55,8 @@ _API_NAMES = {
 }
 
 
-def _text(parameter: str, value: Any, *, allow_empty: bool = True) -> str | None:
+def text_argument(parameter: str, value: Any, *, allow_empty: bool = True) -> str | None:
+    """`value` checked as a text argument named `parameter` (type, length, control characters, UTF-8); "" is None."""
     if value is None:
         return None
     if not isinstance(value, str):
@@ -63,11 +65,22 @@ def _text(parameter: str, value: Any, *, allow_empty: bool = True) -> str | None
         raise InvalidQuery(parameter, f"is {len(value)} characters long", f"at most {MAX_TEXT_LENGTH}")
     if any(ord(ch) < 32 for ch in value):
         raise InvalidQuery(parameter, "contains a control character", "printable text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: it cannot be sent
+        raise InvalidQuery(parameter, "is not valid Unicode text (it holds a lone surrogate)", "text in UTF-8") from None
     if value == "":
         if not allow_empty:
             raise InvalidQuery(parameter, "is empty", "a non-empty string")
         return None
     return value
+
+
+def _is_time(text: str) -> bool:
+    try:
+        return parse_time(text) is not None
+    except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00:00+05:00 is before the year 1 in UTC
+        return False
 
 
 def _is_number(text: str) -> bool:
@@ -99,6 +112,8 @@ class Condition:
         elif isinstance(item, (tuple, list)) and len(item) == 3:
             column, operator, value = item
         elif isinstance(item, str):
+            if len(item) > 2 * MAX_TEXT_LENGTH:  # checked first: the pattern below is slow on very long text
+                raise InvalidQuery(parameter, f"a condition is {len(item)} characters long", f"at most {2 * MAX_TEXT_LENGTH}")
             found = _CONDITION_TEXT.match(item)
             if not found:
                 raise InvalidQuery(
@@ -126,11 +141,18 @@ class Condition:
             raise InvalidQuery(f"{parameter}.value", f"expected a string or number, got {type(value).__name__}")
         if isinstance(value, float) and not math.isfinite(value):
             raise InvalidQuery(f"{parameter}.value", f"{value} is not a finite number")
-        value = str(value).strip() if isinstance(value, str) else (str(int(value)) if float(value).is_integer() else repr(value))
-        value = _text(f"{parameter}.value", value, allow_empty=False)
+        if isinstance(value, int) and abs(value) >= _MAX_INT:  # str() of a huge int fails, float() of it overflows
+            raise InvalidQuery(f"{parameter}.value", f"a number of more than {MAX_TEXT_LENGTH} digits", f"at most {MAX_TEXT_LENGTH} digits")
+        if isinstance(value, str):
+            value = value.strip()
+        elif isinstance(value, int):
+            value = str(value)
+        else:
+            value = str(int(value)) if value.is_integer() else repr(value)
+        value = text_argument(f"{parameter}.value", value, allow_empty=False)
         if operator in _ORDERING:
             is_time = column.startswith("Gmt")
-            if is_time and parse_time(value) is None:
+            if is_time and not _is_time(value):
                 raise InvalidQuery(
                     f"{parameter}.value", f"{value[:80]!r} is not a timestamp for {operator} on {column}", "e.g. 2024-01-31T00:00:00Z"
                 )
@@ -172,10 +194,12 @@ def _tags(value: Any) -> tuple[tuple[str, str], ...]:
             key, val = item.split("=", 1)
         else:
             raise InvalidQuery("tags", f"cannot read tag {str(item)[:80]!r}", "{'key': 'value'} or [{'Key': .., 'Value': ..}] or 'key=value'")
-        key = _text("tags.key", key, allow_empty=False)
+        if key is None:
+            raise InvalidQuery("tags.key", "is missing", "a non-empty string")
+        key = text_argument("tags.key", key, allow_empty=False)
         if isinstance(val, (int, float)) and not isinstance(val, bool):
             val = str(val)
-        val = _text("tags.value", "" if val is None else val) or ""
+        val = text_argument("tags.value", "" if val is None else val) or ""
         pairs.append((key, val))
     return tuple(dict.fromkeys(pairs))
 
@@ -191,7 +215,7 @@ def _collections(value: Any) -> tuple[str, ...]:
         raise InvalidQuery("collections", f"expected a string or a list of strings, got {type(value).__name__}")
     names = []
     for item in items:
-        name = _text("collections", item)
+        name = text_argument("collections", item)
         if name and name.strip():
             if "," in name:
                 raise InvalidQuery("collections", f"{name[:80]!r} contains a comma", "one collection name per list item")
@@ -240,7 +264,7 @@ class ModelQuery:
         name_regex: str | None = None,
     ) -> "ModelQuery":
         """Validate and normalise what a caller wrote; raises `InvalidQuery` naming the parameter."""
-        text = {name: _text(name, value) for name, value in (
+        text = {name: text_argument(name, value) for name, value in (
             ("workspace_id", workspace_id), ("model_name", model_name), ("label", label), ("provider", provider),
             ("domain", domain), ("task", task), ("origin", origin), ("query", query), ("model_type", model_type),
         )}
@@ -255,15 +279,15 @@ class ModelQuery:
             parsed_conditions = tuple(dict.fromkeys(Condition.parse(item) for item in conditions))
         else:
             raise InvalidQuery("conditions", f"expected a list of conditions, got {type(conditions).__name__}")
-        order_value = _text("order", order)
+        order_value = text_argument("order", order)
         if order_value is not None:
             order_value = order_value.upper()
             if order_value not in ("ASC", "DESC"):
                 raise InvalidQuery("order", f"{order[:40]!r} is not an order", "ASC or DESC")
-        sort_value = _text("sort_by", sort_by)
+        sort_value = text_argument("sort_by", sort_by)
         if sort_value is not None and sort_value != "GmtCreateTime":
             raise InvalidQuery("sort_by", f"{sort_value[:40]!r} is not sortable", "GmtCreateTime")
-        regex = _text("name_regex", name_regex)
+        regex = text_argument("name_regex", name_regex)
         if regex is not None:
             try:
                 re.compile(regex)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 from .errors import AmbiguousMatch, InvalidQuery, NoMatch
-from .query import ModelQuery
+from .query import ModelQuery, text_argument
 from .types import Model, ModelVersion
 
 __all__ = ["Selection", "APPROVAL_STATUSES", "pick_model", "pick_version", "newest_first", "MAX_CANDIDATES_SHOWN"]
@@ -41,13 +41,11 @@ class Selection:
         if not isinstance(most_recent, bool):
             raise InvalidQuery("most_recent", f"expected true or false, got {type(most_recent).__name__}")
         if version is not None:
-            if not isinstance(version, str):
-                raise InvalidQuery("version", f"expected a string, got {type(version).__name__}")
-            if not version.strip() or len(version) > 256 or any(ord(c) < 32 for c in version):
+            version = text_argument("version", version, allow_empty=False)
+            if not version.strip() or len(version) > 256:
                 raise InvalidQuery("version", f"{version[:80]!r} is not a version name", "a non-empty name such as 0.2.0")
         if approval_status is not None:
-            if not isinstance(approval_status, str):
-                raise InvalidQuery("approval_status", f"expected a string, got {type(approval_status).__name__}")
+            approval_status = text_argument("approval_status", approval_status, allow_empty=False)
             matched = [s for s in APPROVAL_STATUSES if s.lower() == approval_status.strip().lower()]
             if not matched:
                 raise InvalidQuery("approval_status", f"{approval_status[:40]!r} is not an approval status", ", ".join(APPROVAL_STATUSES))
