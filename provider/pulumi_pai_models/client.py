@@ -118,9 +118,10 @@ class PaiModelsClient:
 
     def list_models(self, query: ModelQuery) -> Listing:
         """Every model matching `query` (server filters, then `query.matches`), de-duplicated, in server order."""
-        listing = self._list_all("ListModels", lambda number, size: self._list_models_page(query, number, size), "Models")
-        models = [Model.from_api(item) for item in listing.items]
-        kept = [m for m in models if query.matches(m)]
+        listing = self._list_all(
+            "ListModels", lambda number, size: self._list_models_page(query, number, size), "Models", Model.from_api
+        )
+        kept = [m for m in listing.items if query.matches(m)]
         return Listing(kept, listing.total_count, listing.pages, listing.requests)
 
     def get_model(self, model_id: str) -> Model | None:
@@ -163,8 +164,7 @@ class PaiModelsClient:
                 "ListModelVersions", lambda sdk, rt: sdk.list_model_versions_with_options(model_id, request, {}, rt), "Versions"
             )
 
-        listing = self._list_all("ListModelVersions", page, "Versions")
-        return [ModelVersion.from_api(item) for item in listing.items]
+        return self._list_all("ListModelVersions", page, "Versions", ModelVersion.from_api).items
 
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
         """One version of a model, or None if PAI says it does not exist."""
@@ -182,22 +182,31 @@ class PaiModelsClient:
         request = query.to_request(page_number=number, page_size=size)
         return self._call("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models")
 
-    def _list_all(self, call: str, fetch: Callable[[int, int], dict], key: str) -> Listing:
-        """Read every page: the first alone (it gives TotalCount), the rest concurrently; retry if it shifted."""
+    def _list_all(self, call: str, fetch: Callable[[int, int], dict], key: str, parse: Callable[[dict], Any]) -> Listing:
+        """Read every page: the first alone (it gives TotalCount), the rest concurrently; retry if it shifted.
+
+        Each page's items are parsed (`parse`) in the thread that fetched it, so that work overlaps
+        with the other pages' round trips instead of following the last one.
+        """
         size = self.settings.page_size
+
+        def read(number: int) -> tuple[list, int]:
+            items, total, _ = _page_body(call, fetch(number, size), key)
+            return [parse(item) for item in items], total
+
         requests = 0
         for attempt in range(1, _LISTING_TRIES + 1):
-            first = _page_body(call, fetch(1, size), key)
+            first = read(1)
             requests += 1
             total = first[1]
             pages = max(1, math.ceil(total / size))
-            bodies = [first]
+            page_list = [first]
             if pages > 1:
                 workers = min(self.settings.max_concurrency, pages - 1)
                 with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pai-page") as pool:
-                    bodies += list(pool.map(lambda n: _page_body(call, fetch(n, size), key), range(2, pages + 1)))
+                    page_list += list(pool.map(read, range(2, pages + 1)))
                 requests += pages - 1
-            items, problem = _assemble(bodies, total, size)
+            items, problem = _assemble(page_list, total)
             if problem is None:
                 return Listing(items, total, pages, requests)
             log.warning("%s: %s; reading the list again (try %d of %d)", call, problem, attempt, _LISTING_TRIES)
@@ -307,11 +316,11 @@ def _page_body(call: str, body: dict, key: str) -> tuple[list, int, str | None]:
     return items, total, request_id
 
 
-def _assemble(bodies: Sequence[tuple[list, int, str | None]], total: int, size: int) -> tuple[list, str | None]:
-    """Join pages in order, dropping repeats; say what is inconsistent, if anything."""
+def _assemble(page_list: Sequence[tuple[list, int]], total: int) -> tuple[list, str | None]:
+    """Join parsed pages in order, dropping repeats; say what is inconsistent, if anything."""
     seen: set[str] = set()
     items: list = []
-    for number, (page_items, page_total, _) in enumerate(bodies, start=1):
+    for number, (page_items, page_total) in enumerate(page_list, start=1):
         if page_total != total:
             return items, f"TotalCount went from {total} to {page_total} at page {number}"
         for item in page_items:
@@ -325,12 +334,8 @@ def _assemble(bodies: Sequence[tuple[list, int, str | None]], total: int, size: 
     return items, None
 
 
-def _identity(item: Any) -> str:
-    if isinstance(item, dict):
-        for key in ("ModelId", "VersionName"):
-            if key in item:
-                return f"{key}={item[key]}"
-    return json.dumps(item, sort_keys=True, default=str)
+def _identity(item: Model | ModelVersion) -> str:
+    return item.model_id if isinstance(item, Model) else item.version_name
 
 
 def _without_request_id(body: dict) -> dict:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = ["Label", "ModelVersion", "Model", "parse_time"]
 
@@ -47,6 +48,8 @@ def _own(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value  # the parsed JSON object itself: no copy per field of every model
     return dict(value) if isinstance(value, Mapping) else {}
 
 

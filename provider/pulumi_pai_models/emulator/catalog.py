@@ -66,7 +66,7 @@ import math
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -240,6 +240,9 @@ class _Entry:
 class _Snapshot:
     entries: tuple[_Entry, ...] = ()
     by_id: dict[str, _Entry] = field(default_factory=dict)
+    #: Filtered and sorted ListModels results of this snapshot, by query without its page: paging a
+    #: large catalog then slices instead of filtering and sorting it again for every page.
+    listings: dict[Any, list[_Entry]] = field(default_factory=dict, compare=False)
 
 
 def _build_entry(raw: Any, where: str) -> _Entry:
@@ -367,13 +370,22 @@ class _Paging:
 
     def apply(self, items: Sequence[Any], created: Callable[[Any], datetime], tie: Callable[[Any], Any]) -> tuple[int, list[Any]]:
         """Sort ``items`` and return (total, the requested page)."""
+        return self.page(self.sort(items, created, tie))
+
+    def sort(self, items: Sequence[Any], created: Callable[[Any], datetime], tie: Callable[[Any], Any]) -> list[Any]:
+        """``items`` in this request's order."""
         ordered = sorted(items, key=tie)
         ordered.sort(key=created, reverse=self.order == "DESC")  # stable: ties keep ascending order
+        return ordered
+
+    def page(self, ordered: Sequence[Any]) -> tuple[int, list[Any]]:
+        """(total, the requested page) of already ordered items."""
         start = (self.page_number - 1) * self.page_size
-        return len(ordered), ordered[start : start + self.page_size]
+        return len(ordered), list(ordered[start : start + self.page_size])
 
 
 _SORT_KEYS = frozenset({"GmtCreateTime"})
+_LISTINGS_KEPT = 64  # sorted listings cached per catalog snapshot
 
 
 @dataclass(frozen=True)
@@ -665,9 +677,17 @@ class Catalog:
         """``{"TotalCount", "Models"}`` for a ListModels request."""
         if not isinstance(query, ListModelsQuery):
             query = ListModelsQuery.from_params(query)
-        preds = model_predicates(query)
-        matched = [e for e in self._current().entries if all(p(e.public) for p in preds)]
-        total, page = query.paging.apply(matched, lambda e: e.created, lambda e: e.model_id)
+        snapshot = self._current()
+        key = replace(query, paging=replace(query.paging, page_number=1, page_size=1))
+        ordered = snapshot.listings.get(key)
+        if ordered is None:
+            preds = model_predicates(query)
+            matched = [e for e in snapshot.entries if all(p(e.public) for p in preds)]
+            ordered = query.paging.sort(matched, lambda e: e.created, lambda e: e.model_id)
+            if len(snapshot.listings) >= _LISTINGS_KEPT:
+                snapshot.listings.clear()
+            snapshot.listings[key] = ordered
+        total, page = query.paging.page(ordered)
         return {"TotalCount": total, "Models": [copy.deepcopy(e.public) for e in page]}
 
     def _entry(self, model_id: str) -> _Entry:
