@@ -97,7 +97,9 @@ def _sdk_client_class():
                     )
                 )
             self._local.body = body
-            return dict(result, body=body)
+            # The SDK turns what this returns into its typed response, which drops unknown fields and
+            # which we never read (results are built from `last_body()`): give it nothing to copy.
+            return dict(result, body={})
 
         def last_body(self) -> Any:
             return getattr(self._local, "body", None)

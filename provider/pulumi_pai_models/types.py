@@ -1,17 +1,18 @@
 """Typed results: a `Model` and a `ModelVersion`, as PAI's model registry returns them.
 
-Every field of the ListModels response is here in snake_case, timestamps parsed to aware UTC
-datetimes. `raw` keeps the JSON object as PAI sent it, so fields Alibaba adds later are not lost
-(`to_dict()` returns it). Objects are built from the raw JSON, not from the SDK's typed response,
-because the SDK drops fields it does not know.
+Each is a thin, read-only view over the JSON object PAI sent (`raw`): every field of the ListModels
+response is a snake_case property, timestamps parsed to aware UTC datetimes, and fields Alibaba adds
+later are not lost (`to_dict()` returns them all). Built from the raw JSON, not from the SDK's typed
+response, because the SDK drops fields it does not know. A view costs nothing to build; each property
+reads its field when asked, so listing 50,000 models does not convert 50,000 x 40 fields up front.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable
 
 __all__ = ["Label", "ModelVersion", "Model", "parse_time"]
 
@@ -32,29 +33,32 @@ def parse_time(value: Any) -> datetime | None:
         return None
 
 
-def _labels(value: Any) -> tuple["Label", ...]:
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A key/value pair: a label of a model or version, or a tag of a model."""
+
+    key: str
+    value: str
+
+
+def _labels(value: Any) -> tuple[Label, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(
-        Label(str(item.get("Key", "")), str(item.get("Value", "")))
-        for item in value
-        if isinstance(item, Mapping)
-    )
-
-
-def _own(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Keep the parsed JSON object itself (no copy), or copy a read-only mapping."""
-    return data if isinstance(data, dict) else dict(data)
+    return tuple(Label(str(item.get("Key", "")), str(item.get("Value", ""))) for item in value if isinstance(item, Mapping))
 
 
 def _dict(value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
-        return value  # the parsed JSON object itself: no copy per field of every model
+        return value
     return dict(value) if isinstance(value, Mapping) else {}
 
 
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _name(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _int(value: Any) -> int | None:
@@ -72,132 +76,101 @@ def _int(value: Any) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
-    """A key/value pair: a label of a model or version, or a tag of a model."""
-
-    key: str
-    value: str
+def _field(key: str, convert: Callable[[Any], Any], doc: str) -> property:
+    """A read-only property: `convert(raw[key])`."""
+    return property(lambda self: convert(self.raw.get(key)), doc=f"{doc} (`{key}`).")
 
 
-@dataclass(frozen=True, slots=True)
-class ModelVersion:
+class _View:
+    """A read-only view over one JSON object of PAI; equal when the JSON is equal."""
+
+    __slots__ = ("raw",)
+    _shown: tuple[str, ...] = ()
+
+    raw: dict[str, Any]
+
+    def __init__(self, raw: Mapping[str, Any]):
+        object.__setattr__(self, "raw", raw if isinstance(raw, dict) else dict(raw))
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]):
+        """A view of the JSON object PAI returned (kept as it is, not copied)."""
+        return cls(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object as PAI sent it (PascalCase keys, unknown fields kept)."""
+        return dict(self.raw)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.raw == self.raw  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # a view of a mutable dict
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self._shown) + ")"
+
+
+class ModelVersion(_View):
     """One version of a registered model; `uri` is where its files are (usually `oss://...`)."""
 
-    version_name: str
-    uri: str | None
-    gmt_create_time: datetime | None
-    gmt_modified_time: datetime | None
-    user_id: str | None
-    owner_id: str | None
-    version_description: str | None
-    format_type: str | None
-    framework_type: str | None
-    options: str | None
-    source_type: str | None
-    source_id: str | None
-    approval_status: str | None
-    labels: tuple[Label, ...]
-    metrics: dict[str, Any]
-    training_spec: dict[str, Any]
-    inference_spec: dict[str, Any]
-    evaluation_spec: dict[str, Any]
-    compression_spec: dict[str, Any]
-    extra_info: dict[str, Any]
-    distillation_spec: dict[str, Any]
-    raw: dict[str, Any] = field(repr=False, compare=False)
+    __slots__ = ()
+    _shown = ("version_name", "uri", "approval_status", "gmt_create_time")
 
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "ModelVersion":
-        """Build a version from the JSON object PAI returned."""
-        return cls(
-            version_name=str(data.get("VersionName", "")),
-            uri=_str(data.get("Uri")),
-            gmt_create_time=parse_time(data.get("GmtCreateTime")),
-            gmt_modified_time=parse_time(data.get("GmtModifiedTime")),
-            user_id=_str(data.get("UserId")),
-            owner_id=_str(data.get("OwnerId")),
-            version_description=_str(data.get("VersionDescription")),
-            format_type=_str(data.get("FormatType")),
-            framework_type=_str(data.get("FrameworkType")),
-            options=_str(data.get("Options")),
-            source_type=_str(data.get("SourceType")),
-            source_id=_str(data.get("SourceId")),
-            approval_status=_str(data.get("ApprovalStatus")),
-            labels=_labels(data.get("Labels")),
-            metrics=_dict(data.get("Metrics")),
-            training_spec=_dict(data.get("TrainingSpec")),
-            inference_spec=_dict(data.get("InferenceSpec")),
-            evaluation_spec=_dict(data.get("EvaluationSpec")),
-            compression_spec=_dict(data.get("CompressionSpec")),
-            extra_info=_dict(data.get("ExtraInfo")),
-            distillation_spec=_dict(data.get("DistillationSpec")),
-            raw=_own(data),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The version as PAI sent it (PascalCase keys, unknown fields kept)."""
-        return dict(self.raw)
+    version_name = _field("VersionName", _name, "The version's name, e.g. 1.0.0")
+    uri = _field("Uri", _str, "Where the version's files are")
+    gmt_create_time = _field("GmtCreateTime", parse_time, "When the version was created")
+    gmt_modified_time = _field("GmtModifiedTime", parse_time, "When the version was last changed")
+    user_id = _field("UserId", _str, "The user who created it")
+    owner_id = _field("OwnerId", _str, "The owning account")
+    version_description = _field("VersionDescription", _str, "Its description")
+    format_type = _field("FormatType", _str, "The model format, e.g. SavedModel")
+    framework_type = _field("FrameworkType", _str, "The framework, e.g. TensorFlow")
+    options = _field("Options", _str, "Extra options, a JSON string")
+    source_type = _field("SourceType", _str, "What produced it, e.g. PAIFlow")
+    source_id = _field("SourceId", _str, "The producing run")
+    approval_status = _field("ApprovalStatus", _str, "Approved, Pending or Rejected")
+    labels = _field("Labels", _labels, "Its labels")
+    metrics = _field("Metrics", _dict, "Its evaluation metrics")
+    training_spec = _field("TrainingSpec", _dict, "How it was trained")
+    inference_spec = _field("InferenceSpec", _dict, "How to serve it, e.g. {'processor': ...}")
+    evaluation_spec = _field("EvaluationSpec", _dict, "How it was evaluated")
+    compression_spec = _field("CompressionSpec", _dict, "How it was compressed")
+    extra_info = _field("ExtraInfo", _dict, "Extra information")
+    distillation_spec = _field("DistillationSpec", _dict, "How it was distilled")
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
+def _version(value: Any) -> ModelVersion | None:
+    return ModelVersion(value) if isinstance(value, Mapping) and value else None
+
+
+class Model(_View):
     """A model of PAI's registry, with its latest version as ListModels returns it."""
 
-    model_id: str
-    model_name: str
-    gmt_create_time: datetime | None
-    gmt_modified_time: datetime | None
-    workspace_id: str | None
-    user_id: str | None
-    owner_id: str | None
-    model_description: str | None
-    accessibility: str | None
-    latest_version: ModelVersion | None
-    order_number: int | None
-    origin: str | None
-    domain: str | None
-    task: str | None
-    model_doc: str | None
-    provider: str | None
-    model_type: str | None
-    labels: tuple[Label, ...]
-    tags: tuple[Label, ...]
-    extra_info: dict[str, Any]
-    parameter_size: int | None
-    gmt_latest_version_modified_time: datetime | None
-    raw: dict[str, Any] = field(repr=False, compare=False)
+    __slots__ = ()
+    _shown = ("model_id", "model_name", "provider", "gmt_create_time")
 
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "Model":
-        """Build a model from the JSON object PAI returned."""
-        latest = data.get("LatestVersion")
-        return cls(
-            model_id=str(data.get("ModelId", "")),
-            model_name=str(data.get("ModelName", "")),
-            gmt_create_time=parse_time(data.get("GmtCreateTime")),
-            gmt_modified_time=parse_time(data.get("GmtModifiedTime")),
-            workspace_id=_str(data.get("WorkspaceId")),
-            user_id=_str(data.get("UserId")),
-            owner_id=_str(data.get("OwnerId")),
-            model_description=_str(data.get("ModelDescription")),
-            accessibility=_str(data.get("Accessibility")),
-            latest_version=ModelVersion.from_api(latest) if isinstance(latest, Mapping) and latest else None,
-            order_number=_int(data.get("OrderNumber")),
-            origin=_str(data.get("Origin")),
-            domain=_str(data.get("Domain")),
-            task=_str(data.get("Task")),
-            model_doc=_str(data.get("ModelDoc")),
-            provider=_str(data.get("Provider")),
-            model_type=_str(data.get("ModelType")),
-            labels=_labels(data.get("Labels")),
-            tags=_labels(data.get("Tags")),
-            extra_info=_dict(data.get("ExtraInfo")),
-            parameter_size=_int(data.get("ParameterSize")),
-            gmt_latest_version_modified_time=parse_time(data.get("GmtLatestVersionModifiedTime")),
-            raw=_own(data),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The model as PAI sent it (PascalCase keys, unknown fields kept)."""
-        return dict(self.raw)
+    model_id = _field("ModelId", _name, "The model's id")
+    model_name = _field("ModelName", _name, "The model's name")
+    gmt_create_time = _field("GmtCreateTime", parse_time, "When the model was created")
+    gmt_modified_time = _field("GmtModifiedTime", parse_time, "When the model was last changed")
+    workspace_id = _field("WorkspaceId", _str, "Its workspace")
+    user_id = _field("UserId", _str, "The user who created it")
+    owner_id = _field("OwnerId", _str, "The owning account")
+    model_description = _field("ModelDescription", _str, "Its description")
+    accessibility = _field("Accessibility", _str, "PUBLIC or PRIVATE")
+    latest_version = _field("LatestVersion", _version, "Its latest version")
+    order_number = _field("OrderNumber", _int, "Its position in listings of public models")
+    origin = _field("Origin", _str, "Its source community, e.g. ModelScope")
+    domain = _field("Domain", _str, "Its domain, e.g. nlp")
+    task = _field("Task", _str, "Its task, e.g. text-classification")
+    model_doc = _field("ModelDoc", _str, "Its documentation")
+    provider = _field("Provider", _str, "The provider of a public model, e.g. pai; None for your own")
+    model_type = _field("ModelType", _str, "Its type, e.g. Checkpoint")
+    labels = _field("Labels", _labels, "Its labels")
+    tags = _field("Tags", _labels, "Its tags")
+    extra_info = _field("ExtraInfo", _dict, "Extra information (ratings, downloads, ...)")
+    parameter_size = _field("ParameterSize", _int, "Its parameter count (in millions)")
+    gmt_latest_version_modified_time = _field("GmtLatestVersionModifiedTime", parse_time, "When its latest version last changed")

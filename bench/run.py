@@ -1,0 +1,754 @@
+"""Benchmark of listing, coalescing and engine cost (issue 6): `python bench/run.py [--quick] [--out FILE]`.
+
+Figures go to stdout (tables) and to a JSON file (default bench/results/latest.json, git-ignored).
+They are notes for people, never assertions: nothing here fails on a slow figure. See bench/README.md
+for what each column means and the targets they are read against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import pulumi  # noqa: E402
+
+from pulumi_pai_models import ModelLookup, Settings, get_model, get_models  # noqa: E402
+from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET  # noqa: E402
+
+from catalogs import PROVIDER, model_name  # noqa: E402
+
+FULL_SIZES = (10, 1_000, 10_000, 50_000)
+QUICK_SIZES = (10, 1_000)
+NAIVE_PAGE_SIZE = 10  # ListModels' default PageSize, what a script that does not set it gets
+SDK_PAGE_SIZE = 100  # the API's maximum PageSize
+MEMORY_NOTE = (
+    "peak memory = tracemalloc peak during the listing: the Python heap of the client side (this process; "
+    "the emulator runs in a child process and is not counted), measured in a separate pass from the timing"
+)
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# -- the emulator, in a child process --------------------------------------------------------------------
+
+
+class Emulator:
+    """bench/emulator_host.py as a child process: catalog and latency over stdin, log and reset over HTTP."""
+
+    def __init__(self, latency_ms: float):
+        command = [sys.executable, str(BENCH / "emulator_host.py"), "--latency-ms", str(latency_ms)]
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        first = self.proc.stdout.readline().strip()
+        if not first.startswith("listening on "):
+            self.stop()
+            raise SystemExit(f"the emulator did not start: {first!r}")
+        self.url = first.split()[-1]
+        self.latency_ms = latency_ms
+        self.size = 0
+
+    def _command(self, line: str) -> str:
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if not answer.startswith("ok"):
+            raise RuntimeError(f"emulator: {line!r} -> {answer!r}")
+        return answer
+
+    def set_catalog(self, size: int) -> None:
+        if size != self.size:
+            self._command(f"catalog {size}")
+            self.size = size
+
+    def set_latency(self, latency_ms: float) -> None:
+        self._command(f"latency {latency_ms}")
+
+    def requests(self) -> list[dict]:
+        with urllib.request.urlopen(self.url + "/_emulator/requests") as answer:
+            return json.load(answer)["requests"]
+
+    def list_requests(self) -> list[dict]:
+        return [r for r in self.requests() if r.get("action") == "ListModels"]
+
+    def reset(self) -> None:
+        request = urllib.request.Request(self.url + "/_emulator/reset", data=b"", method="POST")
+        with urllib.request.urlopen(request) as answer:
+            answer.read()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+
+
+# -- what is measured --------------------------------------------------------------------------------------
+
+
+def library_listing(settings: Settings) -> Callable[[], int]:
+    """(a) this library: first page alone, the rest concurrently, PageSize 100."""
+
+    def run() -> int:
+        return len(get_models(provider=PROVIDER, settings=settings).models)
+
+    return run
+
+
+def sdk_client(emulator: Emulator):
+    """Alibaba's SDK client, as a script would build it for this endpoint."""
+    from alibabacloud_aiworkspace20210204.client import Client
+    from alibabacloud_tea_openapi.models import Config
+
+    endpoint = emulator.url.split("://", 1)[1]
+    return Client(Config(access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET, endpoint=endpoint, protocol="http"))
+
+
+def sdk_sequential(client, page_size: int, *, max_pages: int | None = None, probe_pages: int | None = None,
+                   budget_s: float | None = None) -> dict:
+    """(b)/(c): page after page over the SDK until TotalCount is read; may stop at a prefix.
+
+    Stops after `max_pages`, or after `probe_pages` when the pace so far says the whole listing would
+    take more than `budget_s`. Returns what was read and how long it took.
+    """
+    from alibabacloud_aiworkspace20210204 import models as pai
+    from darabonba.runtime import RuntimeOptions
+
+    got: list = []
+    page = 0
+    total = 0
+    complete = False
+    started = time.perf_counter()
+    while True:
+        page += 1
+        request = pai.ListModelsRequest(provider=PROVIDER, page_number=page, page_size=page_size)
+        body = client.list_models_with_options(request, {}, RuntimeOptions()).body
+        total = int(body.total_count)
+        got.extend(body.models or [])
+        if len(got) >= total or not body.models:
+            complete = True
+            break
+        if max_pages is not None and page >= max_pages:
+            break
+        if probe_pages is not None and budget_s is not None and page == probe_pages:
+            pace = (time.perf_counter() - started) / page
+            if pace * math.ceil(total / page_size) > budget_s:
+                break
+    elapsed = time.perf_counter() - started
+    return {"seconds": elapsed, "pages_read": page, "items": len(got), "total": total, "complete": complete, "_keep": got}
+
+
+def traced(run: Callable[[], Any]) -> tuple[Any, int, int]:
+    """(result, peak bytes, bytes still held with the result alive) of one call under tracemalloc."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base, _ = tracemalloc.get_traced_memory()
+        result = run()
+        current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak - base, current - base
+
+
+def timed(run: Callable[[], Any], emulator: Emulator, *, cheap_s: float = 5.0, reps: int = 3) -> dict:
+    """Wall time and client CPU time (medians over up to `reps` runs while a run is cheap), ListModels requests."""
+    times = []
+    cpu = []
+    requests: list[int] = []
+    server_ms: list[float] = []
+    while True:
+        emulator.reset()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        run()
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+        log_ = emulator.list_requests()
+        requests.append(len(log_))
+        server_ms.extend(r["duration_ms"] for r in log_)
+        if len(times) >= reps or times[0] > cheap_s:
+            break
+    return {
+        "seconds": statistics.median(times),
+        "cpu_seconds": statistics.median(cpu),
+        "runs": len(times),
+        "all_seconds": times,
+        "requests": requests[0],
+        "requests_consistent": len(set(requests)) == 1,
+        "emulator_ms_per_request": statistics.mean(server_ms) if server_ms else None,
+    }
+
+
+def round_trip_limit_s(size: int, latency_ms: float, page_size: int, concurrency: int) -> tuple[float, int]:
+    """(d): latency x (1 + ceil((pages - 1) / concurrency)); pages = ceil(N / page_size)."""
+    pages = max(1, math.ceil(size / page_size))
+    return latency_ms / 1000 * (1 + math.ceil((pages - 1) / concurrency)), pages
+
+
+def measure_size(size: int, emulator: Emulator, settings: Settings, client, args) -> dict:
+    emulator.set_catalog(size)
+    resolved = settings.resolved()
+    row: dict[str, Any] = {"size": size}
+
+    # (a) the library
+    log(f"N={size}: (a) library")
+    run_a = library_listing(settings)
+    a = timed(run_a, emulator)
+    count, peak, held = traced(run_a)
+    assert count == size, f"(a) listed {count} of {size}"
+    a.update(peak_bytes=peak, held_bytes=held, peak_bytes_per_model=peak / size)
+    if not args.quick:  # diagnostic: the same listing with no injected latency (client + emulator work only)
+        emulator.set_latency(0)
+        a["seconds_at_0ms_latency"] = timed(run_a, emulator, reps=1)["seconds"]
+        emulator.set_latency(args.latency_ms)
+    row["a"] = a
+
+    # (c) sequential over the SDK, PageSize 100
+    log(f"N={size}: (c) SDK sequential, PageSize {SDK_PAGE_SIZE}")
+    c_pages = math.ceil(size / SDK_PAGE_SIZE)
+    emulator.reset()
+    c = sdk_sequential(client, SDK_PAGE_SIZE)
+    c_requests = len(emulator.list_requests())
+    assert c["complete"] and c["items"] == size
+    (result, peak, held) = traced(lambda: sdk_sequential(client, SDK_PAGE_SIZE))
+    row["c"] = {"seconds": c["seconds"], "requests": c_requests, "pages": c_pages, "peak_bytes": peak, "held_bytes": held,
+                "peak_bytes_per_model": peak / size, "extrapolated": False}
+    del result
+
+    # (b) sequential over the SDK, PageSize 10 (the API default); a prefix when the whole would be too long
+    b_pages = math.ceil(size / NAIVE_PAGE_SIZE)
+    log(f"N={size}: (b) SDK sequential, PageSize {NAIVE_PAGE_SIZE} ({b_pages} pages)")
+    emulator.reset()
+    if args.quick:
+        b = sdk_sequential(client, NAIVE_PAGE_SIZE, max_pages=args.b_prefix_pages)
+    else:
+        b = sdk_sequential(client, NAIVE_PAGE_SIZE, probe_pages=args.b_prefix_pages, budget_s=args.b_budget_s)
+    b_requests = len(emulator.list_requests())
+    k = b["pages_read"]
+    if b["complete"]:
+        assert b["items"] == size
+        (result, peak, held) = traced(lambda: sdk_sequential(client, NAIVE_PAGE_SIZE))
+        b_mem = {"peak_bytes": peak, "held_bytes": held, "memory_extrapolated": False}
+        row["b"] = {"seconds": b["seconds"], "requests": b_requests, "pages": b_pages, "extrapolated": False, **b_mem}
+    else:
+        (result, peak, held) = traced(lambda: sdk_sequential(client, NAIVE_PAGE_SIZE, max_pages=k))
+        scale = b_pages / k
+        row["b"] = {
+            "seconds": b["seconds"] * scale,
+            "requests": b_pages,
+            "pages": b_pages,
+            "extrapolated": True,
+            "measured_pages": k,
+            "measured_requests": b_requests,
+            "measured_seconds": b["seconds"],
+            # what the script keeps grows with the pages read; one page's transient does not
+            "peak_bytes": int(held * scale + (peak - held)),
+            "held_bytes": int(held * scale),
+            "memory_extrapolated": True,
+        }
+    del result
+    row["b"]["peak_bytes_per_model"] = row["b"]["peak_bytes"] / size
+
+    # (d) the round-trip limit
+    d_s, pages = round_trip_limit_s(size, args.latency_ms, resolved.page_size, resolved.max_concurrency)
+    row["d"] = {"seconds": d_s, "pages": pages, "concurrency": resolved.max_concurrency, "page_size": resolved.page_size}
+    row["ratios"] = {
+        "a/b": a["seconds"] / row["b"]["seconds"],
+        "a/c": a["seconds"] / row["c"]["seconds"],
+        "a/d": a["seconds"] / d_s,
+    }
+    row["a"]["expected_requests"] = pages
+    return row
+
+
+# -- coalescing --------------------------------------------------------------------------------------------
+
+
+class _NoResources(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args):
+        return {}
+
+
+def _new_mocked_run() -> None:
+    pulumi.runtime.set_mocks(_NoResources(), preview=False)
+
+
+def _leave_mocked_run() -> None:
+    pulumi.runtime.settings.configure(pulumi.runtime.settings.Settings(project="p", stack="s"))
+    pulumi.runtime.settings.SETTINGS.monitor = None
+
+
+def coalescing_with_mocks(emulator: Emulator, settings: Settings, size: int) -> dict:
+    """API requests of 20 identical and 20 different lookups inside one (mocked) Pulumi program run."""
+    emulator.set_catalog(size)
+    broad_pages = math.ceil(size / settings.resolved().page_size)
+    cases: dict[str, Callable[[], Any]] = {
+        "one get_model (exact name)": lambda: get_model(model_name=f'"{model_name(1)}"', provider=PROVIDER, settings=settings),
+        "20 identical get_model": lambda: [get_model(model_name=f'"{model_name(1)}"', provider=PROVIDER, settings=settings) for _ in range(20)],
+        "20 identical get_model, 20 threads at once": lambda: _in_threads(
+            20, lambda: get_model(model_name=f'"{model_name(1)}"', provider=PROVIDER, settings=settings)),
+        "20 different get_model": lambda: [get_model(model_name=f'"{model_name(i)}"', provider=PROVIDER, settings=settings) for i in range(20)],
+        "one get_models(provider='pai')": lambda: get_models(provider=PROVIDER, settings=settings),
+        "20 identical get_models(provider='pai')": lambda: [get_models(provider=PROVIDER, settings=settings) for _ in range(20)],
+    }
+    out: dict[str, Any] = {"run": "pulumi.runtime.set_mocks (a mocked Pulumi program run, one per case)", "catalog_size": size,
+                           "broad_listing_pages": broad_pages, "requests": {}}
+    try:
+        for name, case in cases.items():
+            _new_mocked_run()
+            emulator.reset()
+            case()
+            out["requests"][name] = len(emulator.list_requests())
+    finally:
+        _leave_mocked_run()
+    emulator.reset()  # outside a program run: nothing is shared (for contrast)
+    for _ in range(2):
+        get_model(model_name=f'"{model_name(1)}"', provider=PROVIDER, settings=settings)
+    out["requests"]["2 identical get_model outside any program run"] = len(emulator.list_requests())
+    return out
+
+
+def _in_threads(count: int, fn: Callable[[], Any]) -> list:
+    results: list = [None] * count
+    barrier = threading.Barrier(count)
+
+    def work(i: int) -> None:
+        barrier.wait()
+        results[i] = fn()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+# -- the engine --------------------------------------------------------------------------------------------
+
+
+def pulumi_bin_dir() -> Path:
+    given = os.environ.get("PAI_MODELS_PULUMI_BIN")
+    if given:
+        return Path(given)
+    done = subprocess.run(["bash", str(REPO / "scripts" / "ensure-pulumi.sh")], check=True, stdout=subprocess.PIPE, text=True)
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
+class Engine:
+    """Inline Automation API stacks on a file backend under a temporary home (as tests/engine.py does)."""
+
+    PASSPHRASE = "pai-models-bench"
+
+    def __init__(self, home: Path, emulator: Emulator):
+        from pulumi import automation as auto
+
+        self.auto = auto
+        self.home = home
+        self.bin_dir = pulumi_bin_dir()
+        (home / "state").mkdir(parents=True, exist_ok=True)
+        (home / "work").mkdir(parents=True, exist_ok=True)
+        self.env = {
+            "PULUMI_HOME": str(home / "pulumi-home"),
+            "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
+            "PULUMI_CONFIG_PASSPHRASE": self.PASSPHRASE,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
+            "PULUMI_PYTHON_CMD": sys.executable,
+            "PATH": f"{self.bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+        # The Automation API's own CLI calls read os.environ for some settings; keep both in step.
+        os.environ.update({k: v for k, v in self.env.items() if k.startswith("PULUMI_") and k != "PULUMI_HOME"})
+        self.config = {
+            "pai-models:endpoint": auto.ConfigValue(emulator.url),
+            "alicloud:accessKey": auto.ConfigValue(DEFAULT_ACCESS_KEY_ID),
+            "alicloud:secretKey": auto.ConfigValue(DEFAULT_ACCESS_KEY_SECRET, secret=True),
+        }
+
+    def stack(self, name: str, program: Callable[[], None]):
+        auto = self.auto
+        workspace = auto.LocalWorkspaceOptions(
+            work_dir=str(self.home / "work"),
+            pulumi_home=self.env["PULUMI_HOME"],
+            env_vars=self.env,
+            pulumi_command=auto.PulumiCommand(root=str(self.bin_dir.parent)),
+            project_settings=auto.ProjectSettings(name="pai-models-bench", runtime="python",
+                                                  backend=auto.ProjectBackend(url=self.env["PULUMI_BACKEND_URL"])),
+        )
+        stack = auto.create_or_select_stack(stack_name=name, project_name="pai-models-bench", program=program, opts=workspace)
+        stack.set_all_config(dict(self.config))
+        return stack
+
+
+def lookups_program(count: int, *, identical: bool = False) -> Callable[[], None]:
+    def program() -> None:
+        for i in range(count):
+            ModelLookup(f"m{i}", model_name=f'"{model_name(0 if identical else i)}"', provider=PROVIDER)
+
+    return program
+
+
+def functions_program(count: int, *, identical: bool) -> Callable[[], None]:
+    def program() -> None:
+        for i in range(count):
+            get_model(model_name=f'"{model_name(0 if identical else i)}"', provider=PROVIDER)
+
+    return program
+
+
+def engine_figures(emulator: Emulator, counts: tuple[int, ...], catalog_size: int, keep_home: bool) -> dict:
+    emulator.set_catalog(catalog_size)
+    home = Path(tempfile.mkdtemp(prefix="pai-models-bench-"))
+    out: dict[str, Any] = {"catalog_size": catalog_size, "previews": {}, "home": str(home) if keep_home else None}
+    try:
+        engine = Engine(home, emulator)
+        for count in counts:
+            stack = engine.stack(f"lookups{count}", lookups_program(count))
+            seconds = []
+            requests = []
+            for _ in range(2):
+                emulator.reset()
+                started = time.perf_counter()
+                stack.preview()
+                seconds.append(time.perf_counter() - started)
+                requests.append(len(emulator.list_requests()))
+            out["previews"][str(count)] = {"cold_seconds": seconds[0], "warm_seconds": seconds[1], "requests": requests[1]}
+            log(f"engine: preview with {count} ModelLookup(s): {seconds[0]:.2f} s, then {seconds[1]:.2f} s (warm)")
+        low, high = min(counts), max(counts)
+        delta = out["previews"][str(high)]["warm_seconds"] - out["previews"][str(low)]["warm_seconds"]
+        out["per_lookup_seconds"] = delta / (high - low)
+        out["per_lookup_basis"] = f"(warm preview with {high} - warm preview with {low}) / {high - low}"
+        if 1 in counts and high > 1:  # the same, without the one-off cost of the first lookup (provider process, imports)
+            one = out["previews"]["1"]["warm_seconds"]
+            out["first_lookup_seconds"] = one - out["previews"][str(low)]["warm_seconds"]
+            out["marginal_lookup_seconds"] = (out["previews"][str(high)]["warm_seconds"] - one) / (high - 1)
+            out["marginal_lookup_basis"] = f"(warm preview with {high} - warm preview with 1) / {high - 1}"
+
+        # __provider: its size in the state after an `up` of the one-lookup stack
+        stack = engine.stack("lookups1", lookups_program(1))
+        stack.up()
+        resources = stack.export_stack().deployment["resources"]
+        lookup = next(r for r in resources if r.get("type", "").endswith("ModelLookup"))
+        provider_value = lookup["inputs"]["__provider"]
+        text = provider_value if isinstance(provider_value, str) else json.dumps(provider_value)
+        out["provider_state"] = {"resource_type": lookup["type"], "__provider_bytes": len(text.encode("utf-8")),
+                                 "value_kind": type(provider_value).__name__}
+        stack.destroy()
+        log(f"engine: __provider is {out['provider_state']['__provider_bytes']} bytes")
+
+        # Coalescing inside a real program run (the inline program runs in this process).
+        real: dict[str, int] = {}
+        for label, program in (
+            ("20 identical get_model", functions_program(20, identical=True)),
+            ("20 different get_model", functions_program(20, identical=False)),
+            ("20 identical ModelLookup resources", lookups_program(20, identical=True)),
+        ):
+            stack = engine.stack("coalesce", program)
+            emulator.reset()
+            stack.preview()
+            real[label] = len(emulator.list_requests())
+        out["coalescing_in_real_preview"] = real
+        log(f"engine: coalescing in a real preview: {real}")
+    finally:
+        pulumi.runtime.settings.SETTINGS.monitor = None
+        if not keep_home:
+            shutil.rmtree(home, ignore_errors=True)
+    return out
+
+
+# -- report ------------------------------------------------------------------------------------------------
+
+
+def fmt_s(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def fmt_mib(n: float) -> str:
+    return f"{n / 2**20:.2f} MiB"
+
+
+def fmt_ratio(r: float) -> str:
+    return f"{r:.3f} ({1 / r:.1f}x faster)" if r < 1 else f"{r:.2f}"
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
+
+
+def report(results: dict) -> str:
+    lines: list[str] = []
+    meta = results["meta"]
+    lines.append(f"pulumi-pai-models benchmark ({'quick' if meta['quick'] else 'full'}): {meta['latency_ms']:g} ms injected "
+                 f"latency per request, emulator in a child "
+                 f"process, {meta['cpus']} CPUs, Python {meta['python']}")
+    g = meta.get("git") or {}
+    lines.append(f"library at commit {g.get('head') or '?'}" + (f", with uncommitted changes to {', '.join(g['library_uncommitted'])}"
+                                                               if g.get("library_uncommitted") else ""))
+    lines.append("load average (1, 5, 15 min) at start " + ", ".join(f"{x:.1f}" for x in meta["load_average_at_start"])
+                 + " and end " + ", ".join(f"{x:.1f}" for x in meta.get("load_average_at_end", ())))
+    lines.append("")
+    lines.append("Listing all models with provider='pai' (wall time; ratios are times, below 1 = (a) is faster)")
+    rows = []
+    notes = []
+    for row in results["listing"]:
+        a, b, c, d = row["a"], row["b"], row["c"], row["d"]
+        b_time = fmt_s(b["seconds"]) + (f" [extrap. from {b['measured_pages']} pages]" if b["extrapolated"] else "")
+        rows.append([
+            f"{row['size']:,}",
+            f"{a['requests']} / {a['expected_requests']}",
+            fmt_s(a["seconds"]),
+            b_time,
+            fmt_s(c["seconds"]),
+            fmt_s(d["seconds"]),
+            fmt_ratio(row["ratios"]["a/b"]),
+            fmt_ratio(row["ratios"]["a/c"]),
+            f"{row['ratios']['a/d']:.2f}",
+        ])
+        if b["extrapolated"]:
+            notes.append(f"  N={row['size']:,}: (b) extrapolated from {b['measured_pages']} pages ({fmt_s(b['measured_seconds'])} "
+                         f"measured) to {b['pages']} pages; its memory likewise")
+    lines.append(table(["N", "(a) req / ceil(N/100)", "(a) library", "(b) SDK p10", "(c) SDK p100", "(d) limit",
+                        "a/b", "a/c", "a/d"], rows))
+    lines.extend(notes)
+    lines.append("")
+    lines.append("Requests and client memory")
+    rows = []
+    for row in results["listing"]:
+        a, b, c = row["a"], row["b"], row["c"]
+        rows.append([
+            f"{row['size']:,}",
+            str(a["requests"]), str(b["requests"]) + ("*" if b["extrapolated"] else ""), str(c["requests"]),
+            fmt_mib(a["peak_bytes"]), fmt_mib(b["peak_bytes"]) + ("*" if b["memory_extrapolated"] else ""), fmt_mib(c["peak_bytes"]),
+            f"{a['peak_bytes_per_model']:.0f}",
+            fmt_s(a["cpu_seconds"]),
+            f"{a['emulator_ms_per_request']:.1f}" if a.get("emulator_ms_per_request") is not None else "-",
+            fmt_s(a["seconds_at_0ms_latency"]) if "seconds_at_0ms_latency" in a else "-",
+        ])
+    lines.append(table(["N", "req (a)", "req (b)", "req (c)", "peak (a)", "peak (b)", "peak (c)", "(a) B/model",
+                        "(a) CPU", "emu ms/req (a)", "(a) at 0 ms"], rows))
+    lines.append("  * extrapolated (see above).  " + MEMORY_NOTE + ".")
+    lines.append("  emu ms/req: the emulator's time per request of (a), injected latency included, from its request log.")
+    lines.append("  (a) CPU: CPU time of this (the client's) process during (a), all threads; less sensitive to machine load.")
+    lines.append("  (a) at 0 ms: the same listing with no injected latency: what the client and the emulator cost.")
+    lines.append("")
+    lin = results.get("memory_linearity")
+    if lin:
+        lines.append("Memory linearity, (a) peak bytes per model: " + ", ".join(
+            f"{int(k):,}: {v:.0f} B" for k, v in lin["peak_bytes_per_model"].items()) + f"; {lin['verdict']}")
+        lines.append("")
+    co = results.get("coalescing")
+    if co:
+        lines.append(f"Coalescing ({co['run']}; catalog of {co['catalog_size']:,}, a broad listing = "
+                     f"{co['broad_listing_pages']} pages): ListModels requests")
+        for name, n in co["requests"].items():
+            lines.append(f"  {name}: {n}")
+        lines.append("")
+    en = results.get("engine")
+    if en:
+        lines.append(f"Engine (pulumi preview of an inline stack, catalog of {en['catalog_size']:,}; second of two runs):")
+        for count, p in en["previews"].items():
+            lines.append(f"  {count:>2} ModelLookup(s): {fmt_s(p['warm_seconds'])} (first run {fmt_s(p['cold_seconds'])}), "
+                         f"{p['requests']} ListModels requests")
+        lines.append(f"  per ModelLookup: {en['per_lookup_seconds'] * 1000:.1f} ms = {en['per_lookup_basis']}")
+        if "marginal_lookup_seconds" in en:
+            lines.append(f"    of which: the first lookup {fmt_s(en['first_lookup_seconds'])} (1 vs 0: starts the dynamic provider "
+                         f"process, imports pulumi, this library and Alibaba's SDK); each further one "
+                         f"{en['marginal_lookup_seconds'] * 1000:.1f} ms = {en['marginal_lookup_basis']}")
+        ps = en.get("provider_state")
+        if ps:
+            lines.append(f"  __provider in the state after `up` ({ps['resource_type']}): {ps['__provider_bytes']} bytes")
+        if en.get("coalescing_in_real_preview"):
+            lines.append("  coalescing inside a real preview (program run by the engine): "
+                         + "; ".join(f"{k}: {v} requests" for k, v in en["coalescing_in_real_preview"].items()))
+        lines.append("")
+    lines.append("Targets (issue 6)")
+    for t in results["targets"]:
+        mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
+        lines.append(f"  [{mark:>6}] {t['target']}: {t['value']}")
+    return "\n".join(lines)
+
+
+def targets(results: dict) -> list[dict]:
+    out = []
+    listing = {row["size"]: row for row in results["listing"]}
+
+    def add(target: str, met: bool | None, value: str) -> None:
+        out.append({"target": target, "met": met, "value": value})
+
+    exact = all(r["a"]["requests"] == r["a"]["expected_requests"] and r["a"]["requests_consistent"] for r in listing.values())
+    add("(a) makes exactly ceil(N/100) list requests", exact,
+        ", ".join(f"N={n:,}: {r['a']['requests']}/{r['a']['expected_requests']}" for n, r in listing.items()))
+    ten = listing.get(10_000)
+    if ten:
+        speedup = 1 / ten["ratios"]["a/b"]
+        add("at 10,000 models (a) at least 20x faster than (b)", speedup >= 20,
+            f"{speedup:.1f}x" + (" ((b) extrapolated)" if ten["b"]["extrapolated"] else ""))
+        add("at 10,000 models (a) within 1.3x of (d)", ten["ratios"]["a/d"] <= 1.3,
+            f"a/d = {ten['ratios']['a/d']:.2f} ({fmt_s(ten['a']['seconds'])} vs {fmt_s(ten['d']['seconds'])})")
+    else:
+        add("at 10,000 models: 20x faster than (b), within 1.3x of (d)", None, "not measured in this mode (no 10,000 size)")
+    co = results.get("coalescing")
+    if co:
+        one, twenty = co["requests"]["one get_model (exact name)"], co["requests"]["20 identical get_model"]
+        threads = co["requests"]["20 identical get_model, 20 threads at once"]
+        broad1, broad20 = co["requests"]["one get_models(provider='pai')"], co["requests"]["20 identical get_models(provider='pai')"]
+        add("20 identical lookups cost the requests of one", twenty == one and threads == one and broad20 == broad1,
+            f"get_model: {twenty} vs {one} (20 threads at once: {threads}); get_models: {broad20} vs {broad1}")
+    en = results.get("engine")
+    if en:
+        per = en["per_lookup_seconds"]
+        most = max(int(k) for k in en["previews"])
+        if most >= 20:
+            add("each added ModelLookup adds under 100 ms to a preview", per < 0.1, f"{per * 1000:.1f} ms ({en['per_lookup_basis']})")
+        else:  # the one-off start of the provider process, spread over a few lookups, is not a per-lookup cost
+            add("each added ModelLookup adds under 100 ms to a preview", None,
+                f"judged on 20 lookups (full run); here {per * 1000:.1f} ms ({en['per_lookup_basis']}), of which the "
+                f"first lookup's one-off {fmt_s(en.get('first_lookup_seconds', 0))} is most")
+        if en.get("provider_state"):
+            size = en["provider_state"]["__provider_bytes"]
+            add("__provider under 1 KB", size < 1024, f"{size} bytes")
+    lin = results.get("memory_linearity")
+    add("memory grows linearly with N", lin["linear"] if lin else None, lin["verdict"] if lin else "needs 3 sizes >= 1,000")
+    return out
+
+
+def memory_linearity(listing: list[dict]) -> dict | None:
+    per = {row["size"]: row["a"]["peak_bytes_per_model"] for row in listing if row["size"] >= 1_000}
+    if len(per) < 2:
+        return None
+    sizes = sorted(per)
+    big = [per[n] for n in sizes]
+    spread = max(big) / min(big)
+    # Slope between the two largest sizes: the cost of one more model, fixed costs aside.
+    n1, n2 = sizes[-2], sizes[-1]
+    p1 = per[n1] * n1
+    p2 = per[n2] * n2
+    slope = (p2 - p1) / (n2 - n1)
+    linear = spread <= 1.5
+    verdict = (f"max/min bytes per model = {spread:.2f} ({'linear' if linear else 'NOT linear'}: within 1.5x); "
+               f"marginal {slope:.0f} B/model between {n1:,} and {n2:,}")
+    return {"peak_bytes_per_model": {str(n): per[n] for n in sizes}, "max_over_min": spread, "marginal_bytes_per_model": slope,
+            "linear": linear, "verdict": verdict}
+
+
+# -- main --------------------------------------------------------------------------------------------------
+
+
+def git_state() -> dict:
+    """The commit and the uncommitted library files the figures were measured with (they are imported at start)."""
+    def git(*argv: str) -> str:
+        try:
+            return subprocess.run(["git", *argv], cwd=REPO, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.rstrip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "provider").splitlines()]
+    return {"head": git("rev-parse", "--short", "HEAD"), "library_uncommitted": dirty}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark of pulumi-pai-models (issue 6); see bench/README.md.")
+    parser.add_argument("--quick", action="store_true", help="sizes 10 and 1,000, (b) a prefix only, engine 0/1/5 lookups")
+    parser.add_argument("--out", default=str(BENCH / "results" / "latest.json"), help="JSON output (default %(default)s)")
+    parser.add_argument("--latency-ms", type=float, default=20.0, help="injected latency per API request (default 20)")
+    parser.add_argument("--sizes", help="comma-separated catalog sizes (default 10,1000,10000,50000; quick 10,1000)")
+    parser.add_argument("--b-budget-s", type=float, default=60.0, help="(b) is extrapolated when it would take longer")
+    parser.add_argument("--b-prefix-pages", type=int, help="pages of (b) measured before extrapolating (default 200, quick 20)")
+    parser.add_argument("--no-engine", action="store_true", help="skip the pulumi preview figures")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="S",
+                        help="wait up to S seconds for the 1-minute load average to fall below 1 before starting")
+    parser.add_argument("--keep-engine-home", action="store_true", help="keep the temporary Pulumi home and state")
+    args = parser.parse_args(argv)
+    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
+    if args.b_prefix_pages is None:
+        args.b_prefix_pages = 20 if args.quick else 200
+    engine_counts = (0, 1, 5) if args.quick else (0, 1, 20)
+    if args.wait_idle > 0:
+        deadline = time.monotonic() + args.wait_idle
+        while os.getloadavg()[0] >= 1.0 and time.monotonic() < deadline:
+            log(f"waiting for an idle machine (load {os.getloadavg()[0]:.1f})")
+            time.sleep(10)
+    started = time.perf_counter()
+
+    emulator = Emulator(args.latency_ms)
+    try:
+        settings = Settings(endpoint=emulator.url, access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET)
+        client = sdk_client(emulator)
+        # Warm-up: imports, SDK client construction, first connections; not measured.
+        emulator.set_catalog(10)
+        warm = time.perf_counter()
+        get_models(provider=PROVIDER, settings=settings)
+        cold_first_call = time.perf_counter() - warm
+        sdk_sequential(client, NAIVE_PAGE_SIZE)
+
+        results: dict[str, Any] = {
+            "meta": {
+                "quick": args.quick,
+                "latency_ms": args.latency_ms,
+                "sizes": list(sizes),
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "load_average_at_start": os.getloadavg(),
+                "git": git_state(),
+                "library_first_call_seconds": cold_first_call,
+                "memory_note": MEMORY_NOTE,
+                "b_budget_s": args.b_budget_s,
+                "b_prefix_pages": args.b_prefix_pages,
+            },
+            "listing": [],
+        }
+        for size in sizes:
+            results["listing"].append(measure_size(size, emulator, settings, client, args))
+        results["memory_linearity"] = memory_linearity(results["listing"])
+        log("coalescing (mocked program runs)")
+        results["coalescing"] = coalescing_with_mocks(emulator, settings, 1_000)
+        if not args.no_engine:
+            results["engine"] = engine_figures(emulator, engine_counts, 1_000, args.keep_engine_home)
+        results["targets"] = targets(results)
+        results["meta"]["seconds"] = time.perf_counter() - started
+        results["meta"]["load_average_at_end"] = os.getloadavg()
+    finally:
+        emulator.stop()
+
+    for row in results["listing"]:
+        row["b"].pop("_keep", None)
+    text = report(results)
+    print(text)
+    print(f"\n(total {results['meta']['seconds']:.1f} s)")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
