@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import types
+import uuid
+from datetime import datetime, timezone
+
 import hypothesis  # noqa: F401  imported up front: see the note below
 import pytest
+from alibabacloud_tea_openapi.utils import Utils as OpenApiUtils
 
 from pulumi_pai_models import Settings
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorServer, load_demo_catalog
@@ -73,3 +79,20 @@ def settings(emulator) -> Settings:
 def api_requests(server, action: str | None = None) -> list[dict]:
     """The API requests the emulator served, optionally of one action."""
     return [r for r in server.requests() if action is None or r.get("action") == action]
+
+
+def acs3_headers(server, pathname: str, query: dict, key: str, secret: str, extra: dict | None = None) -> dict[str, str]:
+    """ACS3-HMAC-SHA256 headers for a GET to the emulator, signed with the SDK's own signing function."""
+    headers = {
+        **(extra or {}),
+        "host": server.endpoint,
+        "x-acs-version": "2021-02-04",
+        "x-acs-action": "ListModels",
+        "x-acs-date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "x-acs-signature-nonce": uuid.uuid4().hex,
+        "accept": "application/json",
+        "x-acs-content-sha256": hashlib.sha256(b"").hexdigest(),
+    }
+    request = types.SimpleNamespace(method="GET", pathname=pathname, query=query, headers=headers)
+    headers["Authorization"] = OpenApiUtils.get_authorization(request, "ACS3-HMAC-SHA256", hashlib.sha256(b"").hexdigest(), key, secret)
+    return headers

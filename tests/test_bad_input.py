@@ -12,21 +12,16 @@ tests/test_provider.py; not repeated here.
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import json
 import os
 import re
 import time
-import types
-import uuid
 from collections import Counter
-from datetime import datetime, timezone
 from urllib.parse import quote, urlencode
 
 import pytest
-from alibabacloud_tea_openapi.utils import Utils as OpenApiUtils
-from conftest import api_requests
+from conftest import acs3_headers, api_requests
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -345,20 +340,9 @@ _HEADERS = st.dictionaries(
 
 
 def signed_get(emulator, path: str, query: dict, extra: dict, signed: bool = True) -> tuple[int, bytes]:
-    headers = {
-        "host": emulator.endpoint,
-        "x-acs-version": "2021-02-04",
-        "x-acs-action": "ListModels",
-        "x-acs-date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "x-acs-signature-nonce": uuid.uuid4().hex,
-        "accept": "application/json",
-        "x-acs-content-sha256": hashlib.sha256(b"").hexdigest(),
-    }
-    if signed:
-        req = types.SimpleNamespace(method="GET", pathname=path, query=query, headers=dict(headers))
-        headers["Authorization"] = OpenApiUtils.get_authorization(
-            req, "ACS3-HMAC-SHA256", hashlib.sha256(b"").hexdigest(), DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
-        )
+    headers = acs3_headers(emulator, path, query, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)
+    if not signed:
+        del headers["Authorization"]
     for name, value in extra.items():  # unsigned extras, added after signing
         headers.setdefault(name, value)
     target = path + ("?" + urlencode(query, quote_via=quote, safe="~") if query else "")

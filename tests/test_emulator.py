@@ -8,7 +8,6 @@ missing signature) or hides the answer (corrupted bodies, headers).
 from __future__ import annotations
 
 import copy
-import hashlib
 import http.client
 import json
 import os
@@ -20,18 +19,17 @@ import sys
 import threading
 import time
 import types
-import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from conftest import acs3_headers
 from alibabacloud_aiworkspace20210204 import models
 from alibabacloud_aiworkspace20210204.client import Client
 from alibabacloud_tea_openapi import utils_models as open_api_util_models
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException, ThrottlingException
 from alibabacloud_tea_openapi.models import Config
-from alibabacloud_tea_openapi.utils import Utils as OpenApiUtils
 from darabonba.exceptions import UnretryableException
 from darabonba.runtime import RuntimeOptions
 from hypothesis import HealthCheck, given, settings
@@ -299,19 +297,7 @@ def expect_error(fn, code: str, status: int, exc_type: type = ClientException) -
 def sdk_sign(srv: EmulatorServer, pathname: str, query: dict[str, str], key: str = KEY, secret: str = SECRET,
              extra: dict[str, str] | None = None) -> dict[str, str]:
     """ACS3 headers for a GET, computed with the SDK's own signing function."""
-    headers = {
-        **(extra or {}),
-        "host": srv.endpoint,
-        "x-acs-version": "2021-02-04",
-        "x-acs-action": "ListModels",
-        "x-acs-date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "x-acs-signature-nonce": uuid.uuid4().hex,
-        "accept": "application/json",
-        "x-acs-content-sha256": hashlib.sha256(b"").hexdigest(),
-    }
-    req = types.SimpleNamespace(method="GET", pathname=pathname, query=query, headers=headers)
-    headers["Authorization"] = OpenApiUtils.get_authorization(req, "ACS3-HMAC-SHA256", hashlib.sha256(b"").hexdigest(), key, secret)
-    return headers
+    return acs3_headers(srv, pathname, query, key, secret, extra)
 
 
 def send(srv: Any, method: str, target: str, headers: dict[str, str] | None = None,
