@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv (Python >= 3.10) and install the pinned dependencies and the package.
+# Create .venv (Python >= 3.11: the pinned test tools need it) and install the pinned dependencies and the package.
 # Idempotent: a second run only checks that requirements.lock has not changed.
 set -euo pipefail
 
@@ -12,7 +12,7 @@ want=$(cat "$repo/requirements.lock" "$repo/provider/pyproject.toml" | sha256sum
 if [[ -f $stamp && $(cat "$stamp") == "$want" && -x $venv/bin/pai-models ]]; then
 	exit 0
 fi
-"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "pulumi-pai-models needs Python >= 3.10")'
+"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "the development environment needs Python >= 3.11 (set PYTHON=python3.11); the library itself supports 3.10")'
 echo "bootstrap: installing pinned dependencies into .venv" >&2
 [[ -x $venv/bin/python ]] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$repo/requirements.lock"
