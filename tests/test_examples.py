@@ -31,11 +31,10 @@ import yaml
 from pulumi import automation as auto
 
 from engine import REPO, inline_stack, pulumi_bin_dir
-from pulumi_pai_models import ModelQuery, PaiModelsClient, Selection, Settings
+from pulumi_pai_models import PaiModelsClient, Settings
 from pulumi_pai_models.cli import build_parser
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
-from pulumi_pai_models.lookup import find_model
-from pulumi_pai_models.resource import QUERY_KEYS, SELECTION_KEYS
+from pulumi_pai_models.lookup import find_model, parse_arguments
 
 EXAMPLES = REPO / "examples"
 BIN = Path(sys.executable).parent
@@ -210,8 +209,7 @@ class EmulatorBackedMocks(pulumi.runtime.Mocks):
         self.inputs[args.name] = (args.typ, dict(args.inputs))
         outputs = dict(args.inputs)
         if args.typ == LOOKUP_TYPE:
-            query = ModelQuery.build(**{k: args.inputs.get(k) for k in QUERY_KEYS})
-            selection = Selection.build(**{k: args.inputs.get(k) for k in SELECTION_KEYS})
+            query, selection = parse_arguments(args.inputs)
             result = find_model(PaiModelsClient(self.settings), query, selection)
             outputs.update(result.outputs(), query_summary=query.describe())
         return f"{args.name}-id", outputs

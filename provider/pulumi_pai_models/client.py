@@ -28,7 +28,7 @@ from .query import ModelQuery
 from .settings import Settings
 from .types import Model, ModelVersion
 
-__all__ = ["PaiModelsClient", "Listing", "NOT_FOUND_CODES", "USER_AGENT"]
+__all__ = ["PaiModelsClient", "Listing", "shared_client", "NOT_FOUND_CODES", "USER_AGENT"]
 
 log = logging.getLogger("pulumi_pai_models")
 
@@ -299,6 +299,19 @@ class PaiModelsClient:
             return Config(credential=CredentialClient(), **common)
         except Exception as exc:
             raise _no_credentials(exc) from None
+
+
+_SHARED: dict[Settings, PaiModelsClient] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_client(settings: Settings) -> PaiModelsClient:
+    """This process's client for these (resolved) settings: one SDK client and connection pool each."""
+    with _SHARED_LOCK:
+        client = _SHARED.get(settings)
+        if client is None:
+            client = _SHARED[settings] = PaiModelsClient(settings)
+        return client
 
 
 # -- helpers: pages and exceptions ------------------------------------------------------------------------

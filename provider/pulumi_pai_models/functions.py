@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 
 import pulumi
 
-from .client import PaiModelsClient
+from .client import shared_client
 from .lookup import GetModelResult, GetModelsResult, find_model, find_models, parse_arguments
 from .query import Condition, ModelQuery
 from .selection import Selection
@@ -49,8 +49,7 @@ def _stack_config(key: str) -> Any:
 
 def effective_settings(explicit: Settings | None = None) -> Settings:
     """`explicit`, then the stack config, then the environment; resolved (defaults filled, checked)."""
-    layered = (explicit or Settings()).over(Settings.from_config(_stack_config)).over(Settings.from_env())
-    return layered.resolved()
+    return Settings.layered(explicit, Settings.from_config(_stack_config))
 
 
 class _Coalescer:
@@ -60,14 +59,6 @@ class _Coalescer:
         self._lock = threading.Lock()
         self._run: object | None = None
         self._futures: dict[tuple, Future] = {}
-        self._clients: dict[Settings, PaiModelsClient] = {}
-
-    def client(self, settings: Settings) -> PaiModelsClient:
-        with self._lock:
-            client = self._clients.get(settings)
-            if client is None:
-                client = self._clients[settings] = PaiModelsClient(settings)
-            return client
 
     def run(self, key: tuple, compute: Callable[[], T]) -> T:
         monitor = pulumi.runtime.settings.SETTINGS.monitor
@@ -93,7 +84,7 @@ _COALESCER = _Coalescer()
 
 def _lookup(kind: str, query: ModelQuery, selection: Selection | None, settings: Settings | None, compute):
     resolved = effective_settings(settings)
-    client = _COALESCER.client(resolved)
+    client = shared_client(resolved)
     return _COALESCER.run((kind, resolved, query, selection), lambda: compute(client))
 
 

@@ -15,7 +15,6 @@ could not be pickled.
 from __future__ import annotations
 
 import dataclasses
-import threading
 import uuid
 from typing import Any, Optional
 
@@ -31,19 +30,17 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .client import PaiModelsClient
+from .client import PaiModelsClient, shared_client
 from .errors import InvalidQuery, PaiModelsError
 from .lookup import QUERY_ARGUMENTS, SELECTION_ARGUMENTS, GetModelResult, find_model, parse_arguments
 from .query import Condition
 from .settings import Settings
 
-__all__ = ["ModelLookup", "ModelLookupProvider", "QUERY_KEYS", "SELECTION_KEYS", "OUTPUT_KEYS"]
+__all__ = ["ModelLookup", "ModelLookupProvider", "OUTPUT_KEYS"]
 
-QUERY_KEYS = QUERY_ARGUMENTS
-SELECTION_KEYS = SELECTION_ARGUMENTS
 #: What a lookup resolves to; `query_summary` is the query in the API's words (`query` is the fuzzy filter).
 OUTPUT_KEYS = ("model_id", "model_name", "version_name", "uri", "model", "model_version", "query_summary")
-_COMPARED = QUERY_KEYS + SELECTION_KEYS + OUTPUT_KEYS
+_COMPARED = QUERY_ARGUMENTS + SELECTION_ARGUMENTS + OUTPUT_KEYS
 
 
 def _unknown() -> str:
@@ -75,14 +72,7 @@ class ModelLookupProvider(ResourceProvider):
     # -- helpers -----------------------------------------------------------------------------------------
 
     def _client(self) -> PaiModelsClient:
-        configured = getattr(self, "_config_settings", None) or Settings()
-        settings = configured.over(Settings.from_env()).resolved()
-        lock = self.__dict__.setdefault("_lock", threading.Lock())
-        with lock:
-            clients = self.__dict__.setdefault("_clients", {})
-            if settings not in clients:
-                clients[settings] = PaiModelsClient(settings)
-            return clients[settings]
+        return shared_client(Settings.layered(getattr(self, "_config_settings", None)))
 
     def _resolve(self, props: dict[str, Any]) -> dict[str, Any]:
         query, selection = parse_arguments(props)
@@ -93,7 +83,7 @@ class ModelLookupProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the arguments and resolve the lookup, so its values are known in preview."""
-        args = {k: news.get(k) for k in QUERY_KEYS + SELECTION_KEYS}
+        args = {k: news.get(k) for k in QUERY_ARGUMENTS + SELECTION_ARGUMENTS}
         if _has_unknown(args):  # part of the query is not known yet in this preview: resolve later
             return CheckResult({**news, **{k: _unknown() for k in OUTPUT_KEYS}}, [])
         try:

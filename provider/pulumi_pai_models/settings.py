@@ -112,6 +112,15 @@ class Settings:
         """Settings from a stack config reader: `get("alicloud:region")` -> value or None."""
         return cls.from_mapping({key: get(key) for key in CONFIG_KEYS}, CONFIG_KEYS, "stack config")
 
+    @classmethod
+    def layered(cls, *layers: "Settings | None") -> "Settings":
+        """The layers merged, the first that sets a field winning, with the environment last; resolved."""
+        merged = cls()
+        for layer in (*layers, cls.from_env()):
+            if layer is not None:
+                merged = merged.over(layer)
+        return merged.resolved()
+
     def over(self, fallback: "Settings") -> "Settings":
         """These settings, with unset fields taken from `fallback`."""
         values = {
