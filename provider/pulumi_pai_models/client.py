@@ -13,6 +13,7 @@ transport). This module adds what the SDK does not do for us:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -61,20 +62,17 @@ class _RetryableFailure(Exception):
         self.wait_ms = wait_ms
 
 
+@functools.cache
 def _sdk_client_class():
-    """The SDK client, subclassed once so each thread can see the raw JSON of its last response."""
+    """The SDK client, subclassed once (imported lazily) so each thread can see the raw JSON of its last response."""
     from alibabacloud_aiworkspace20210204.client import Client
 
     class RawKeepingClient(Client):
-        """Alibaba's client; `last_body()` is the raw response body of this thread's last call."""
+        """Alibaba's client; `last_body()` is the raw JSON object of this thread's last call (all four are JSON)."""
 
         _local = threading.local()
 
         def call_api(self, params, request, runtime):  # noqa: D401 - SDK signature
-            if getattr(params, "body_type", None) != "json":
-                result = super().call_api(params, request, runtime)
-                self._local.body = result.get("body") if isinstance(result, dict) else None
-                return result
             # Read the body here, not in the SDK: when it is not JSON (a truncated answer, a proxy's
             # HTML page) the SDK would drop the response, and with it the status and request id.
             params.body_type = "byte"
@@ -86,7 +84,6 @@ def _sdk_client_class():
             except (UnicodeDecodeError, ValueError, RecursionError):
                 body = None
             if not isinstance(body, dict):
-                self._local.body = None
                 raise _RetryableFailure(
                     ApiError(
                         params.action,
@@ -101,8 +98,8 @@ def _sdk_client_class():
             # which we never read (results are built from `last_body()`): give it nothing to copy.
             return dict(result, body={})
 
-        def last_body(self) -> Any:
-            return getattr(self._local, "body", None)
+        def last_body(self) -> dict:
+            return self._local.body
 
     return RawKeepingClient
 
@@ -233,8 +230,6 @@ class PaiModelsClient:
             try:
                 invoke(sdk, runtime)
                 body = sdk.last_body()
-                if not isinstance(body, dict):
-                    raise _RetryableFailure(ApiError(call, "the response body is not a JSON object", code="InvalidResponse"))
                 if expect is not None:
                     try:
                         _page_body(call, body, expect)
