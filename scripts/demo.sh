@@ -33,7 +33,7 @@ pulumi config set pai-models:endpoint "$url"
 # The emulator's public test key pair (not a secret); a real stack sets its own, the secret with --secret.
 pulumi config set alicloud:accessKey LTAIemulatorTestKey
 pulumi config set --secret alicloud:secretKey emulator-test-secret
-pulumi up --yes --skip-preview=false
+pulumi up --yes
 echo
 echo "Looked-up models:"
 pulumi stack output --json

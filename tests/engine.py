@@ -59,8 +59,6 @@ def inline_stack(
     (home / "state").mkdir(parents=True, exist_ok=True)
     (home / "work").mkdir(parents=True, exist_ok=True)
     variables = engine_env(home, env)
-    # The Automation API's own CLI calls read os.environ for some settings; keep both in step.
-    os.environ.update({k: v for k, v in variables.items() if k.startswith("PULUMI_") and k != "PULUMI_HOME"})
     workspace = auto.LocalWorkspaceOptions(
         work_dir=str(home / "work"),
         pulumi_home=variables["PULUMI_HOME"],
