@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-__all__ = ["PROVIDER", "model_name", "make_models", "make_catalog"]
+__all__ = ["PROVIDER", "make_catalog", "make_models", "model_name"]
 
 PROVIDER = "pai"
 _EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)

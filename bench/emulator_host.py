@@ -23,9 +23,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from catalogs import make_catalog  # noqa: E402
-
-from pulumi_pai_models.emulator import EmulatorServer  # noqa: E402
+from catalogs import make_catalog
+from pulumi_pai_models.emulator import EmulatorServer
 
 
 def main() -> int:

@@ -21,19 +21,18 @@ import threading
 import time
 import tracemalloc
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import pulumi  # noqa: E402
-
+from catalogs import PROVIDER, model_name  # noqa: E402
 from pulumi_pai_models import ModelLookup, Settings, get_model, get_models  # noqa: E402
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET  # noqa: E402
-
-from catalogs import PROVIDER, model_name  # noqa: E402
 
 FULL_SIZES = (10, 1_000, 10_000, 50_000)
 QUICK_SIZES = (10, 1_000)

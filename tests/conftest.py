@@ -10,10 +10,8 @@ from datetime import datetime, timezone
 import hypothesis  # noqa: F401  imported up front: see the note below
 import pytest
 from alibabacloud_tea_openapi.utils import Utils as OpenApiUtils
-
 from pulumi_pai_models import Settings
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorServer, load_demo_catalog
-
 
 # Note: CPython 3.11.7 can fail to compile a module ("AST constructor recursion depth mismatch",
 # CPython gh-106905) after the Automation API's in-process language server has run; hypothesis's

@@ -7,8 +7,8 @@ import functools
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 from pulumi import automation as auto
 
@@ -17,7 +17,7 @@ TESTS = REPO / "tests"
 PASSPHRASE = "pai-models-tests"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def pulumi_bin_dir() -> Path:
     """The folder holding `pulumi` and its plugins: $PAI_MODELS_PULUMI_BIN, else what ensure-pulumi.sh gives."""
     given = os.environ.get("PAI_MODELS_PULUMI_BIN")

@@ -25,7 +25,6 @@ from conftest import acs3_headers, api_requests
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-
 from pulumi_pai_models import (
     AmbiguousMatch,
     ApiError,

@@ -7,7 +7,6 @@ import math
 
 import pytest
 from conftest import api_requests, make_catalog
-
 from pulumi_pai_models import ApiError, ConfigurationError, ModelQuery, PaiModelsClient, Settings
 from pulumi_pai_models.emulator import load_demo_catalog
 

@@ -24,17 +24,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest import acs3_headers
 from alibabacloud_aiworkspace20210204 import models
 from alibabacloud_aiworkspace20210204.client import Client
 from alibabacloud_tea_openapi import utils_models as open_api_util_models
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException, ThrottlingException
 from alibabacloud_tea_openapi.models import Config
+from conftest import acs3_headers
 from darabonba.exceptions import UnretryableException
 from darabonba.runtime import RuntimeOptions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from pulumi_pai_models.emulator import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_ACCESS_KEY_SECRET,
@@ -1045,7 +1044,7 @@ def test_latency_is_concurrent():
                 t0 = time.monotonic()
                 assert list_models(srv) == (4, OWN_ASC)
                 durations.append(time.monotonic() - t0)
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=one) for _ in range(5)]

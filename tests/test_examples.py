@@ -28,9 +28,8 @@ from pathlib import Path
 import pulumi
 import pytest
 import yaml
-from pulumi import automation as auto
-
 from engine import REPO, inline_stack, pulumi_bin_dir
+from pulumi import automation as auto
 from pulumi_pai_models import PaiModelsClient, Settings
 from pulumi_pai_models.cli import build_parser
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog

@@ -24,7 +24,6 @@ from typing import Any
 
 import pytest
 from conftest import api_requests, make_catalog
-
 from pulumi_pai_models import ApiError, ListingChanged, ModelQuery, PaiModelsClient, Settings
 
 UUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")

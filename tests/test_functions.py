@@ -10,7 +10,6 @@ from __future__ import annotations
 import pulumi
 import pytest
 from conftest import api_requests
-
 from pulumi_pai_models import AmbiguousMatch, InvalidQuery, NoMatch, Settings, get_model, get_model_output, get_models
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 from pulumi_pai_models.functions import effective_settings

@@ -16,7 +16,6 @@ from conftest import api_requests
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
-
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 from pulumi_pai_models.resource import OUTPUT_KEYS, ModelLookupProvider
 

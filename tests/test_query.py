@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from pulumi_pai_models import Condition, InvalidQuery, ModelQuery
 from pulumi_pai_models.query import MAX_TEXT_LENGTH
 from pulumi_pai_models.types import Model

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pulumi
 import pytest
-
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 from pulumi_pai_models.resource import ModelLookupProvider
 

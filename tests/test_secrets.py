@@ -26,12 +26,12 @@ import socket
 import ssl
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
-
 from pulumi_pai_models import (
     ApiError,
     ConfigurationError,

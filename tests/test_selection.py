@@ -1,7 +1,6 @@
 """Selection rules: ambiguity, deterministic ties, version pinning and approval status."""
 
 import pytest
-
 from pulumi_pai_models import AmbiguousMatch, InvalidQuery, ModelQuery, NoMatch, Selection
 from pulumi_pai_models.selection import pick_model, pick_version
 from pulumi_pai_models.types import Model, ModelVersion

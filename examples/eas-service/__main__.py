@@ -10,7 +10,6 @@ import json
 
 import pulumi
 import pulumi_alicloud as alicloud
-
 from pulumi_pai_models import ModelLookup
 
 config = pulumi.Config()

@@ -5,7 +5,6 @@ Runs against real PAI (set alicloud:region and credentials) or the local emulato
 """
 
 import pulumi
-
 from pulumi_pai_models import ModelLookup, get_models
 
 config = pulumi.Config()

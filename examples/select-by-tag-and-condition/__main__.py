@@ -8,7 +8,6 @@ of several matches (without it, several are an error), `approval_status` picks t
 """
 
 import pulumi
-
 from pulumi_pai_models import Condition, ModelLookup, get_model_output
 
 config = pulumi.Config()

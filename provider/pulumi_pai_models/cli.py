@@ -20,7 +20,8 @@ import sys
 import threading
 import time
 import unicodedata
-from typing import Any, Callable, NoReturn, Sequence, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TextIO
 
 # Submodules, not the package namespace: the CLI needs no Pulumi objects of its own.
 from . import lookup
@@ -31,7 +32,7 @@ from .selection import APPROVAL_STATUSES, Selection
 from .settings import ENV_KEYS, Settings
 from .types import Model
 
-__all__ = ["main", "build_parser", "query_from_args", "selection_from_args", "settings_from_args", "EXIT_CODES"]
+__all__ = ["EXIT_CODES", "build_parser", "main", "query_from_args", "selection_from_args", "settings_from_args"]
 
 PROG = "pai-models"
 
@@ -413,7 +414,7 @@ class Progress:
         except (AttributeError, ValueError, OSError):
             return False
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self.wanted(self.stream):
             self._thread = threading.Thread(target=self._run, name="pai-models-progress", daemon=True)
             self._thread.start()
@@ -583,7 +584,7 @@ class _StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             sys.stderr.write(f"{PROG}: {_scrub(self.format(record))}\n")
-        except Exception:  # noqa: BLE001 - logging must never break the command
+        except Exception:
             self.handleError(record)
 
 

@@ -20,16 +20,17 @@ import math
 import random
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from .errors import ApiError, ConfigurationError, ListingChanged
 from .query import ModelQuery
 from .settings import Settings
 from .types import Model, ModelVersion
 
-__all__ = ["PaiModelsClient", "Listing", "shared_client", "NOT_FOUND_CODES", "USER_AGENT"]
+__all__ = ["NOT_FOUND_CODES", "USER_AGENT", "Listing", "PaiModelsClient", "shared_client"]
 
 log = logging.getLogger("pulumi_pai_models")
 
@@ -72,7 +73,7 @@ def _sdk_client_class():
 
         _local = threading.local()
 
-        def call_api(self, params, request, runtime):  # noqa: D401 - SDK signature
+        def call_api(self, params, request, runtime):
             # Read the body here, not in the SDK: when it is not JSON (a truncated answer, a proxy's
             # HTML page) the SDK would drop the response, and with it the status and request id.
             params.body_type = "byte"

@@ -15,17 +15,18 @@ and request id, none of which carry a secret.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
-    "PaiModelsError",
+    "AmbiguousMatch",
+    "ApiError",
     "ConfigurationError",
     "InvalidQuery",
-    "ApiError",
     "ListingChanged",
     "LookupFailed",
     "NoMatch",
-    "AmbiguousMatch",
+    "PaiModelsError",
 ]
 
 

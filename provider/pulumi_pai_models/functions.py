@@ -11,8 +11,9 @@ Settings, first set wins: the `settings=` argument, the stack config (`alicloud:
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Any, Callable, Optional, Sequence, TypeVar, Union
+from typing import Any, TypeVar, Union
 
 import pulumi
 
@@ -23,18 +24,18 @@ from .selection import Selection
 from .settings import Settings
 
 __all__ = [
-    "get_models",
-    "get_model",
-    "get_models_output",
-    "get_model_output",
-    "effective_settings",
-    "TagsInput",
     "ConditionsInput",
+    "TagsInput",
+    "effective_settings",
+    "get_model",
+    "get_model_output",
+    "get_models",
+    "get_models_output",
 ]
 
 T = TypeVar("T")
 TagsInput = Union[dict, Sequence[Any], None]
-ConditionsInput = Union[Sequence[Union[Condition, dict, str]], None]
+ConditionsInput = Union[Sequence[Condition | dict | str], None]
 
 
 def _stack_config(key: str) -> Any:
@@ -90,21 +91,21 @@ def _lookup(kind: str, query: ModelQuery, selection: Selection | None, settings:
 
 def get_models(
     *,
-    workspace_id: Optional[str] = None,
-    model_name: Optional[str] = None,
-    label: Optional[str] = None,
-    provider: Optional[str] = None,
-    domain: Optional[str] = None,
-    task: Optional[str] = None,
-    origin: Optional[str] = None,
-    query: Optional[str] = None,
-    model_type: Optional[str] = None,
-    collections: Union[str, Sequence[str], None] = None,
+    workspace_id: str | None = None,
+    model_name: str | None = None,
+    label: str | None = None,
+    provider: str | None = None,
+    domain: str | None = None,
+    task: str | None = None,
+    origin: str | None = None,
+    query: str | None = None,
+    model_type: str | None = None,
+    collections: str | Sequence[str] | None = None,
     tags: TagsInput = None,
     conditions: ConditionsInput = None,
-    order: Optional[str] = None,
-    name_regex: Optional[str] = None,
-    settings: Optional[Settings] = None,
+    order: str | None = None,
+    name_regex: str | None = None,
+    settings: Settings | None = None,
 ) -> GetModelsResult:
     """Every model matching the filters (all pages); no match is an empty list.
 
@@ -117,24 +118,24 @@ def get_models(
 
 def get_model(
     *,
-    workspace_id: Optional[str] = None,
-    model_name: Optional[str] = None,
-    label: Optional[str] = None,
-    provider: Optional[str] = None,
-    domain: Optional[str] = None,
-    task: Optional[str] = None,
-    origin: Optional[str] = None,
-    query: Optional[str] = None,
-    model_type: Optional[str] = None,
-    collections: Union[str, Sequence[str], None] = None,
+    workspace_id: str | None = None,
+    model_name: str | None = None,
+    label: str | None = None,
+    provider: str | None = None,
+    domain: str | None = None,
+    task: str | None = None,
+    origin: str | None = None,
+    query: str | None = None,
+    model_type: str | None = None,
+    collections: str | Sequence[str] | None = None,
     tags: TagsInput = None,
     conditions: ConditionsInput = None,
-    order: Optional[str] = None,
-    name_regex: Optional[str] = None,
+    order: str | None = None,
+    name_regex: str | None = None,
     most_recent: bool = False,
-    version: Optional[str] = None,
-    approval_status: Optional[str] = None,
-    settings: Optional[Settings] = None,
+    version: str | None = None,
+    approval_status: str | None = None,
+    settings: Settings | None = None,
 ) -> GetModelResult:
     """The one model the filters mean, and its version: `.uri` is what a deployment needs.
 
@@ -148,21 +149,21 @@ def get_model(
 
 def get_models_output(
     *,
-    workspace_id: pulumi.Input[Optional[str]] = None,
-    model_name: pulumi.Input[Optional[str]] = None,
-    label: pulumi.Input[Optional[str]] = None,
-    provider: pulumi.Input[Optional[str]] = None,
-    domain: pulumi.Input[Optional[str]] = None,
-    task: pulumi.Input[Optional[str]] = None,
-    origin: pulumi.Input[Optional[str]] = None,
-    query: pulumi.Input[Optional[str]] = None,
-    model_type: pulumi.Input[Optional[str]] = None,
+    workspace_id: pulumi.Input[str | None] = None,
+    model_name: pulumi.Input[str | None] = None,
+    label: pulumi.Input[str | None] = None,
+    provider: pulumi.Input[str | None] = None,
+    domain: pulumi.Input[str | None] = None,
+    task: pulumi.Input[str | None] = None,
+    origin: pulumi.Input[str | None] = None,
+    query: pulumi.Input[str | None] = None,
+    model_type: pulumi.Input[str | None] = None,
     collections: pulumi.Input[Any] = None,
     tags: pulumi.Input[Any] = None,
     conditions: pulumi.Input[Any] = None,
-    order: pulumi.Input[Optional[str]] = None,
-    name_regex: pulumi.Input[Optional[str]] = None,
-    settings: Optional[Settings] = None,
+    order: pulumi.Input[str | None] = None,
+    name_regex: pulumi.Input[str | None] = None,
+    settings: Settings | None = None,
 ) -> pulumi.Output[GetModelsResult]:
     """`get_models` taking `pulumi.Input`s; the lookup runs once they are known."""
     args = {k: v for k, v in locals().items() if k != "settings"}
@@ -171,24 +172,24 @@ def get_models_output(
 
 def get_model_output(
     *,
-    workspace_id: pulumi.Input[Optional[str]] = None,
-    model_name: pulumi.Input[Optional[str]] = None,
-    label: pulumi.Input[Optional[str]] = None,
-    provider: pulumi.Input[Optional[str]] = None,
-    domain: pulumi.Input[Optional[str]] = None,
-    task: pulumi.Input[Optional[str]] = None,
-    origin: pulumi.Input[Optional[str]] = None,
-    query: pulumi.Input[Optional[str]] = None,
-    model_type: pulumi.Input[Optional[str]] = None,
+    workspace_id: pulumi.Input[str | None] = None,
+    model_name: pulumi.Input[str | None] = None,
+    label: pulumi.Input[str | None] = None,
+    provider: pulumi.Input[str | None] = None,
+    domain: pulumi.Input[str | None] = None,
+    task: pulumi.Input[str | None] = None,
+    origin: pulumi.Input[str | None] = None,
+    query: pulumi.Input[str | None] = None,
+    model_type: pulumi.Input[str | None] = None,
     collections: pulumi.Input[Any] = None,
     tags: pulumi.Input[Any] = None,
     conditions: pulumi.Input[Any] = None,
-    order: pulumi.Input[Optional[str]] = None,
-    name_regex: pulumi.Input[Optional[str]] = None,
+    order: pulumi.Input[str | None] = None,
+    name_regex: pulumi.Input[str | None] = None,
     most_recent: pulumi.Input[bool] = False,
-    version: pulumi.Input[Optional[str]] = None,
-    approval_status: pulumi.Input[Optional[str]] = None,
-    settings: Optional[Settings] = None,
+    version: pulumi.Input[str | None] = None,
+    approval_status: pulumi.Input[str | None] = None,
+    settings: Settings | None = None,
 ) -> pulumi.Output[GetModelResult]:
     """`get_model` taking `pulumi.Input`s; the lookup runs once they are known."""
     args = {k: v for k, v in locals().items() if k != "settings"}

@@ -6,8 +6,9 @@ Shared by the functions (`get_models`, `get_model`), the `ModelLookup` dynamic r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from .client import PaiModelsClient
 from .errors import NoMatch
@@ -15,7 +16,7 @@ from .query import ModelQuery
 from .selection import Selection, pick_model, pick_version
 from .types import Model, ModelVersion
 
-__all__ = ["GetModelsResult", "GetModelResult", "QUERY_ARGUMENTS", "SELECTION_ARGUMENTS", "parse_arguments", "find_models", "find_model"]
+__all__ = ["QUERY_ARGUMENTS", "SELECTION_ARGUMENTS", "GetModelResult", "GetModelsResult", "find_model", "find_models", "parse_arguments"]
 
 #: The argument names of a query (the ListModels filters and `name_regex`) and of a selection.
 QUERY_ARGUMENTS = tuple(f.name for f in fields(ModelQuery))

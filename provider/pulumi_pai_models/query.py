@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import InvalidQuery
 from .types import Model, parse_time
 
-__all__ = ["Condition", "ModelQuery", "OPERATORS", "MAX_TEXT_LENGTH", "MAX_PAGE_SIZE"]
+__all__ = ["MAX_PAGE_SIZE", "MAX_TEXT_LENGTH", "OPERATORS", "Condition", "ModelQuery"]
 
 #: API operator names, and the symbols accepted for them (`"ParameterSize<3000"`).
 OPERATORS: dict[str, str] = {
@@ -99,7 +100,7 @@ class Condition:
     value: str
 
     @classmethod
-    def parse(cls, item: Any, parameter: str = "conditions") -> "Condition":
+    def parse(cls, item: Any, parameter: str = "conditions") -> Condition:
         """Validate one condition given as a `Condition`, a dict, a 3-tuple or text like `"ParameterSize<3000"`."""
         if isinstance(item, Condition):
             column, operator, value = item.column, item.operator, item.value
@@ -262,7 +263,7 @@ class ModelQuery:
         order: str | None = None,
         sort_by: str | None = None,
         name_regex: str | None = None,
-    ) -> "ModelQuery":
+    ) -> ModelQuery:
         """Validate and normalise what a caller wrote; raises `InvalidQuery` naming the parameter."""
         text = {name: text_argument(name, value) for name, value in (
             ("workspace_id", workspace_id), ("model_name", model_name), ("label", label), ("provider", provider),

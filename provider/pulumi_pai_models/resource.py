@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import (
@@ -36,7 +36,7 @@ from .lookup import QUERY_ARGUMENTS, SELECTION_ARGUMENTS, GetModelResult, find_m
 from .query import Condition
 from .settings import Settings
 
-__all__ = ["ModelLookup", "ModelLookupProvider", "OUTPUT_KEYS"]
+__all__ = ["OUTPUT_KEYS", "ModelLookup", "ModelLookupProvider"]
 
 #: What a lookup resolves to; `query_summary` is the query in the API's words (`query` is the fuzzy filter).
 OUTPUT_KEYS = ("model_id", "model_name", "version_name", "uri", "model", "model_version", "query_summary")
@@ -133,25 +133,25 @@ class ModelLookup(pulumi.dynamic.Resource, module="pai-models", name="ModelLooku
         self,
         resource_name: str,
         *,
-        workspace_id: pulumi.Input[Optional[str]] = None,
-        model_name: pulumi.Input[Optional[str]] = None,
-        label: pulumi.Input[Optional[str]] = None,
-        provider: pulumi.Input[Optional[str]] = None,
-        domain: pulumi.Input[Optional[str]] = None,
-        task: pulumi.Input[Optional[str]] = None,
-        origin: pulumi.Input[Optional[str]] = None,
-        query: pulumi.Input[Optional[str]] = None,
-        model_type: pulumi.Input[Optional[str]] = None,
+        workspace_id: pulumi.Input[str | None] = None,
+        model_name: pulumi.Input[str | None] = None,
+        label: pulumi.Input[str | None] = None,
+        provider: pulumi.Input[str | None] = None,
+        domain: pulumi.Input[str | None] = None,
+        task: pulumi.Input[str | None] = None,
+        origin: pulumi.Input[str | None] = None,
+        query: pulumi.Input[str | None] = None,
+        model_type: pulumi.Input[str | None] = None,
         collections: pulumi.Input[Any] = None,
         tags: pulumi.Input[Any] = None,
         conditions: pulumi.Input[Any] = None,
-        order: pulumi.Input[Optional[str]] = None,
-        sort_by: pulumi.Input[Optional[str]] = None,
-        name_regex: pulumi.Input[Optional[str]] = None,
-        most_recent: pulumi.Input[Optional[bool]] = None,
-        version: pulumi.Input[Optional[str]] = None,
-        approval_status: pulumi.Input[Optional[str]] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
+        order: pulumi.Input[str | None] = None,
+        sort_by: pulumi.Input[str | None] = None,
+        name_regex: pulumi.Input[str | None] = None,
+        most_recent: pulumi.Input[bool | None] = None,
+        version: pulumi.Input[str | None] = None,
+        approval_status: pulumi.Input[str | None] = None,
+        opts: pulumi.ResourceOptions | None = None,
     ):
         """The same filters and selection as `get_model`; bad arguments fail in `check`, naming the property."""
         if isinstance(conditions, (list, tuple)):

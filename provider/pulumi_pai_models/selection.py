@@ -10,15 +10,15 @@ Pure functions, no API calls:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Sequence
 
 from .errors import AmbiguousMatch, InvalidQuery, NoMatch
 from .query import ModelQuery, text_argument
 from .types import Model, ModelVersion
 
-__all__ = ["Selection", "APPROVAL_STATUSES", "pick_model", "pick_version", "newest_first", "MAX_CANDIDATES_SHOWN"]
+__all__ = ["APPROVAL_STATUSES", "MAX_CANDIDATES_SHOWN", "Selection", "newest_first", "pick_model", "pick_version"]
 
 APPROVAL_STATUSES = ("Approved", "Pending", "Rejected")
 MAX_CANDIDATES_SHOWN = 5
@@ -34,7 +34,7 @@ class Selection:
     approval_status: str | None = None
 
     @classmethod
-    def build(cls, *, most_recent: bool | None = False, version: str | None = None, approval_status: str | None = None) -> "Selection":
+    def build(cls, *, most_recent: bool | None = False, version: str | None = None, approval_status: str | None = None) -> Selection:
         """Validate the selection arguments; raises `InvalidQuery` naming the parameter."""
         if most_recent is None:
             most_recent = False

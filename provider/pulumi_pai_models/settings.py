@@ -16,13 +16,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
 
-__all__ = ["Settings", "CONFIG_KEYS", "ENV_KEYS"]
+__all__ = ["CONFIG_KEYS", "ENV_KEYS", "Settings"]
 
 #: Stack config key -> Settings field.
 CONFIG_KEYS: dict[str, str] = {
@@ -92,7 +93,7 @@ class Settings:
     # -- building -----------------------------------------------------------------------------------
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any], keys: Mapping[str, str], source: str) -> "Settings":
+    def from_mapping(cls, values: Mapping[str, Any], keys: Mapping[str, str], source: str) -> Settings:
         """Settings from a mapping keyed by config keys or env names (`keys` maps them to fields)."""
         found: dict[str, Any] = {}
         for key, name in keys.items():
@@ -103,17 +104,17 @@ class Settings:
         return cls(**found)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from the environment (read now, not at import)."""
         return cls.from_mapping(os.environ if environ is None else environ, ENV_KEYS, "environment variable")
 
     @classmethod
-    def from_config(cls, get: Callable[[str], Any]) -> "Settings":
+    def from_config(cls, get: Callable[[str], Any]) -> Settings:
         """Settings from a stack config reader: `get("alicloud:region")` -> value or None."""
         return cls.from_mapping({key: get(key) for key in CONFIG_KEYS}, CONFIG_KEYS, "stack config")
 
     @classmethod
-    def layered(cls, *layers: "Settings | None") -> "Settings":
+    def layered(cls, *layers: Settings | None) -> Settings:
         """The layers merged, the first that sets a field winning, with the environment last; resolved."""
         merged = cls()
         for layer in (*layers, cls.from_env()):
@@ -121,7 +122,7 @@ class Settings:
                 merged = merged.over(layer)
         return merged.resolved()
 
-    def over(self, fallback: "Settings") -> "Settings":
+    def over(self, fallback: Settings) -> Settings:
         """These settings, with unset fields taken from `fallback`."""
         values = {
             f.name: getattr(self, f.name) if getattr(self, f.name) is not None else getattr(fallback, f.name)
@@ -134,7 +135,7 @@ class Settings:
             )
         return Settings(**values)
 
-    def resolved(self) -> "Settings":
+    def resolved(self) -> Settings:
         """A copy with defaults filled in and everything checked; raises `ConfigurationError`."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         for name, default in self.DEFAULTS.items():

@@ -9,12 +9,12 @@ reads its field when asked, so listing 50,000 models does not convert 50,000 x 4
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["Label", "ModelVersion", "Model", "parse_time"]
+__all__ = ["Label", "Model", "ModelVersion", "parse_time"]
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -30,8 +30,9 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from .errors import (
@@ -47,10 +48,10 @@ __all__ = [
     "AccessKey",
     "Authenticator",
     "SignedRequest",
-    "normalize_access_keys",
-    "claimed_access_key_id",
-    "canonical_query",
     "acs3_signature",
+    "canonical_query",
+    "claimed_access_key_id",
+    "normalize_access_keys",
     "v2_signature",
 ]
 

@@ -66,22 +66,23 @@ import math
 import os
 import re
 import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from .errors import InvalidParameter, ModelNotFound, ModelVersionNotFound
 
 __all__ = [
-    "Catalog",
-    "CatalogError",
-    "ListModelsQuery",
-    "ListModelVersionsQuery",
-    "Condition",
     "CONDITION_COLUMNS",
     "CONDITION_OPERATORS",
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "Catalog",
+    "CatalogError",
+    "Condition",
+    "ListModelVersionsQuery",
+    "ListModelsQuery",
     "load_catalog_source",
 ]
 
@@ -354,7 +355,7 @@ class _Paging:
     sort_by: str = "GmtCreateTime"
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> "_Paging":
+    def from_params(cls, params: Mapping[str, str]) -> _Paging:
         sort_by = _param(params, "SortBy") or "GmtCreateTime"
         if sort_by not in _SORT_KEYS:
             raise InvalidParameter(f"SortBy must be one of {', '.join(sorted(_SORT_KEYS))}, got {sort_by!r}.")
@@ -471,7 +472,7 @@ class ListModelsQuery:
     conditions: tuple[Condition, ...] = ()
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> "ListModelsQuery":
+    def from_params(cls, params: Mapping[str, str]) -> ListModelsQuery:
         """Validate decoded query parameters; raises :class:`InvalidParameter`."""
         collections = _param(params, "Collections") or ""
         return cls(
@@ -502,7 +503,7 @@ class ListModelVersionsQuery:
     EQUALITY_FIELDS = ("ApprovalStatus", "VersionName", "FormatType", "FrameworkType", "SourceId", "SourceType")
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> "ListModelVersionsQuery":
+    def from_params(cls, params: Mapping[str, str]) -> ListModelVersionsQuery:
         """Validate decoded query parameters; raises :class:`InvalidParameter`."""
         equals = tuple((f, v) for f in cls.EQUALITY_FIELDS if (v := _param(params, f)) is not None)
         return cls(paging=_Paging.from_params(params), equals=equals, label=_param(params, "Label"))
@@ -660,7 +661,7 @@ class Catalog:
             self._snapshot = snapshot
         return len(snapshot.entries)
 
-    def swap(self, other: "Catalog") -> None:
+    def swap(self, other: Catalog) -> None:
         """Take over another catalog's current models (already checked)."""
         snapshot = other._current()
         with self._lock:

@@ -11,14 +11,14 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import DEFAULT_ACCESS_KEY_ID
 from .auth import AccessKey
 from .catalog import CatalogError
 from .server import EmulatorServer
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 
 def _access_key(text: str) -> AccessKey:

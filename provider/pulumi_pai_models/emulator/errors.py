@@ -28,24 +28,24 @@ import uuid
 from typing import Any
 
 __all__ = [
-    "EmulatorError",
-    "InvalidParameter",
-    "PayloadTooLarge",
-    "AuthError",
-    "MissingAuthorization",
-    "InvalidAuthorization",
-    "SignatureDoesNotMatch",
     "AccessKeyNotFound",
+    "AdminForbidden",
+    "ApiNotFound",
+    "AuthError",
+    "EmulatorError",
+    "InjectedFault",
+    "InvalidAuthorization",
+    "InvalidParameter",
+    "MethodNotAllowed",
+    "MissingAuthorization",
     "MissingSecurityToken",
-    "SecurityTokenMismatch",
     "ModelNotFound",
     "ModelVersionNotFound",
-    "ApiNotFound",
-    "MethodNotAllowed",
-    "AdminForbidden",
-    "InjectedFault",
-    "new_request_id",
+    "PayloadTooLarge",
+    "SecurityTokenMismatch",
+    "SignatureDoesNotMatch",
     "error_body",
+    "new_request_id",
 ]
 
 

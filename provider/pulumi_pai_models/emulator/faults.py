@@ -23,13 +23,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .catalog import Catalog
 from .errors import InvalidParameter
 
-__all__ = ["ACTIONS", "Fault", "FaultQueue", "CatalogHooks", "RequestLog", "parse_faults", "parse_hook"]
+__all__ = ["ACTIONS", "CatalogHooks", "Fault", "FaultQueue", "RequestLog", "parse_faults", "parse_hook"]
 
 ACTIONS = ("ListModels", "GetModel", "ListModelVersions", "GetModelVersion")
 BODY_VARIANTS = ("malformed", "html", "missing_models", "missing_total")

@@ -35,9 +35,10 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from .auth import Authenticator, SignedRequest, claimed_access_key_id
@@ -152,7 +153,7 @@ def _host_of(host_header: str) -> str:
 class _Exchange:
     """What the request log needs to know about the request being handled."""
 
-    __slots__ = ("path", "kind", "action", "query", "started", "settled")
+    __slots__ = ("action", "kind", "path", "query", "settled", "started")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -169,8 +170,8 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 120  # seconds an idle keep-alive connection may stay open
     disable_nagle_algorithm = True  # headers and body go out in separate writes
-    server: "_HTTPServer"
-    _exchange: "_Exchange | None" = None
+    server: _HTTPServer
+    _exchange: _Exchange | None = None
 
     # Every method goes through _dispatch, so unknown methods get a JSON 404/405, never a 501 page.
     def __getattr__(self, name: str) -> Callable[[], None]:
@@ -179,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     # -- logging: quiet unless verbose; request lines carry no secrets (the signature is a header)
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.emulator.verbose:
             sys.stderr.write(f"[pai-emulator] {self.address_string()} {format % args}\n")
 
@@ -473,7 +474,7 @@ class _HTTPServer(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], emulator: "EmulatorServer", family: socket.AddressFamily) -> None:
+    def __init__(self, address: tuple[str, int], emulator: EmulatorServer, family: socket.AddressFamily) -> None:
         self.address_family = family
         self.emulator = emulator
         self._connections: set[socket.socket] = set()
@@ -554,7 +555,7 @@ class EmulatorServer:
         self._lock = threading.Lock()
 
     # -- lifecycle
-    def start(self) -> "EmulatorServer":
+    def start(self) -> EmulatorServer:
         """Bind and serve in a background (daemon) thread; returns self."""
         with self._lock:
             if self._httpd is not None:
@@ -581,7 +582,7 @@ class EmulatorServer:
         if thread is not None:
             thread.join(timeout=5)
 
-    def __enter__(self) -> "EmulatorServer":
+    def __enter__(self) -> EmulatorServer:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
