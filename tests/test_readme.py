@@ -1,29 +1,52 @@
-"""The README's program, run line for line against the emulator.
+"""What the README claims, checked.
 
-`pulumi_alicloud.pai.Service` needs the alicloud plugin, which cannot be had here, so the program runs
-under `pulumi.runtime.set_mocks`. Mocks never call a dynamic provider, so the mock answers
-ModelLookup by calling its real provider's `check` (what the engine does in a preview) against the
-emulator; the real engine runs ModelLookup in tests/test_engine.py.
+"A program": its lines run as they are, but under `pulumi.runtime.set_mocks`, not in the engine:
+`pulumi_alicloud.pai.Service` needs the alicloud plugin, which cannot be had here. Mocks never call a
+dynamic provider, so the mocks answer ModelLookup by calling its real provider's `check` (what the engine
+does in a preview) against the emulator, and record the inputs every other resource is given; the real
+engine runs ModelLookup in tests/test_engine.py. The same mocks run examples/eas-service, whose EAS
+service config must have the README's shape. The section's outputs table must list ModelLookup's outputs.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import runpy
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pytest
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
-from pulumi_pai_models.resource import ModelLookupProvider
+from pulumi_pai_models.resource import ModelLookup, ModelLookupProvider
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
+EAS_EXAMPLE = REPO / "examples" / "eas-service" / "__main__.py"
+LOOKUP_TYPE = "pulumi-python:dynamic/pai-models:ModelLookup"
+SERVICE_TYPE = "alicloud:pai/service:Service"
+
+
+def section(title: str) -> str:
+    return README.read_text(encoding="utf-8").split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
 def readme_program() -> str:
-    text = README.read_text(encoding="utf-8")
-    section = text.split("## A program", 1)[1]
-    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    return re.search(r"```python\n(.*?)```", section("A program"), re.S).group(1)
+
+
+def table(text: str, header: str) -> list[list[str]]:
+    """The rows of the markdown table whose header line is `header`, as cells."""
+    lines = text.splitlines()
+    start = lines.index(header) + 2  # past the header and its |---| line
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split(" | ")])
+    return rows
 
 
 def expected_uri(catalog) -> str:
@@ -41,6 +64,9 @@ def expected_uri(catalog) -> str:
     return max(versions, key=lambda v: v["GmtCreateTime"])["Uri"]
 
 
+# -- A program ------------------------------------------------------------------------------------------
+
+
 class Mocks(pulumi.runtime.Mocks):
     def __init__(self, provider):
         self.provider = provider
@@ -48,7 +74,7 @@ class Mocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args):
         outputs = dict(args.inputs)
-        if args.typ == "pulumi-python:dynamic/pai-models:ModelLookup":
+        if args.typ == LOOKUP_TYPE:
             checked = self.provider.check({}, dict(args.inputs))
             assert checked.failures == [], [f.reason for f in checked.failures]
             outputs = checked.inputs
@@ -58,42 +84,90 @@ class Mocks(pulumi.runtime.Mocks):
     def call(self, args):
         return {}
 
+    def one(self, typ: str) -> dict:
+        [outputs] = [outputs for t, outputs in self.resources.values() if t == typ]
+        return outputs
+
+    def service_config(self) -> dict:
+        return json.loads(self.one(SERVICE_TYPE)["serviceConfig"])
+
 
 @pytest.fixture
-def readme_mocks(emulator):
-    provider = ModelLookupProvider()
+def provider(emulator) -> ModelLookupProvider:
+    """ModelLookup's real provider, configured for the emulator as the engine would from the stack config."""
     from pulumi.dynamic import ConfigureRequest
     from pulumi.dynamic.config import Config
 
-    provider.configure(
-        ConfigureRequest(
-            Config(
-                {
-                    "pai-models:endpoint": emulator.url,
-                    "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID,
-                    "alicloud:secretKey": DEFAULT_ACCESS_KEY_SECRET,
-                },
-                "readme",
-            )
-        )
-    )
+    provider = ModelLookupProvider()
+    config = {
+        "pai-models:endpoint": emulator.url,
+        "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID,
+        "alicloud:secretKey": DEFAULT_ACCESS_KEY_SECRET,
+    }
+    provider.configure(ConfigureRequest(Config(config, "readme")))
+    return provider
+
+
+def run_under_mocks(provider: ModelLookupProvider, program: Callable[[], Any]) -> Mocks:
     mocks = Mocks(provider)
     pulumi.runtime.set_mocks(mocks, preview=False)
-    yield mocks
-    pulumi.runtime.settings.SETTINGS.monitor = None
+    try:
+
+        @pulumi.runtime.test
+        def run():
+            program()
+            # Let every output settle before reading what the mocks received.
+            return pulumi.Output.from_input(None)
+
+        run()
+    finally:
+        pulumi.runtime.settings.SETTINGS.monitor = None
+    return mocks
 
 
-def test_readme_program_feeds_the_looked_up_uri_to_the_eas_service(readme_mocks):
+def run_readme_program(provider: ModelLookupProvider) -> Mocks:
     code = readme_program()
-    assert len(code.strip().splitlines()) <= 12
+    return run_under_mocks(provider, lambda: exec(compile(code, "README.md", "exec"), {"__name__": "__main__"}))
 
-    @pulumi.runtime.test
-    def run():
-        exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
-        # Let every output settle before reading what the mocks received.
-        return pulumi.Output.from_input(None)
 
-    run()
-    typ, service = readme_mocks.resources["inference"]
-    assert typ == "alicloud:pai/service:Service"
-    assert json.loads(service["serviceConfig"])["model_path"] == expected_uri(load_demo_catalog())
+def shape(value: Any) -> Any:
+    """The keys of every object and the type of every leaf: what two service configs must share."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    return type(value).__name__
+
+
+def test_readme_program_feeds_the_looked_up_uri_to_the_eas_service(provider):
+    assert len(readme_program().strip().splitlines()) <= 12
+    mocks = run_readme_program(provider)
+    assert mocks.resources["inference"][0] == SERVICE_TYPE
+    assert mocks.service_config()["model_path"] == expected_uri(load_demo_catalog()) == mocks.one(LOOKUP_TYPE)["uri"]
+
+
+def test_readme_program_and_the_eas_example_write_one_service_config_shape(provider):
+    readme = run_readme_program(provider).service_config()
+    example_mocks = run_under_mocks(provider, lambda: runpy.run_path(str(EAS_EXAMPLE), run_name="__main__"))
+    example = example_mocks.service_config()
+
+    assert shape(readme) == shape(example)
+    # The shape EAS documents (shared/reference: eas-service-config.md): the service name inside metadata,
+    # the looked-up URI as model_path, a built-in processor, the resources in metadata.
+    assert set(readme) == {"metadata", "model_path", "processor"}
+    assert set(readme["metadata"]) == {"name", "instance", "cpu", "memory"}
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", readme["metadata"]["name"])
+    assert example["model_path"] == example_mocks.one(LOOKUP_TYPE)["uri"]
+
+
+def test_the_readme_says_how_its_program_is_tested():
+    text = section("A program")
+    claim = text[text.index("How this is tested") :]
+    assert "tests/test_readme.py" in claim and "`pulumi.runtime.set_mocks`" in claim
+    assert "runs exactly these lines against the emulator" not in text  # it runs them under mocks
+    assert "pip install pulumi-alicloud" in text and "plugin" in text
+
+
+def test_the_outputs_table_lists_what_model_lookup_outputs():
+    rows = table(section("A program"), "| output | what it holds |")
+    documented = [re.fullmatch(r"`(\w+)`", row[0]).group(1) for row in rows]
+    declared = [name for name, annotation in ModelLookup.__annotations__.items() if str(annotation).startswith("pulumi.Output")]
+    assert sorted(documented) == sorted(declared)
