@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ensure a working Pulumi CLI (plus the Python plugins it needs) is available,
+# Ensure a working Pulumi CLI (plus the language hosts and plugins it needs) is available,
 # building it from the Go module proxy if necessary.
 #
 # Usage: scripts/ensure-pulumi.sh
@@ -12,9 +12,21 @@
 #   PAI_MODELS_BUILD_PULUMI=1  ignore any `pulumi` on PATH, use/build the cached one
 #   PAI_MODELS_CACHE           cache root (default: $HOME/.cache/pulumi-pai-models)
 #
-# Order: 1) `pulumi` on PATH reporting >= 3.260.0; 2) a cached build that
-# reports v3.260.0; 3) build it with Go from scripts/pulumi-wrapper (go.mod and
-# go.sum pin the release) and install it into the cache atomically.
+# Order: 1) `pulumi` on PATH reporting >= 3.260.0 (a release install, with its own
+# language hosts); 2) the cached build, if every piece below is in place; 3) build
+# or repair, with Go, only the pieces that are missing or out of date, each on its
+# own (so an older cache is upgraded in place without rebuilding the CLI), under a
+# lock, each file moved into place when it is complete.
+#
+# The pieces, all in the cache's bin/:
+#   pulumi                          the CLI v3.260.0; scripts/pulumi-wrapper pins it (go.mod, go.sum)
+#   pulumi-language-python-real     the Python language host of sdk/v3 v3.68.0 (scripts/pulumi-wrapper/language-python)
+#   pulumi-language-python-exec     the script that host runs (from the sdk/v3 v3.260.0 module)
+#   pulumi-resource-pulumi-python-real  the dynamic provider's shell shim (idem)
+#   pulumi-language-python          the launcher (scripts/pulumi-wrapper/language-python-launcher): reads
+#   pulumi-resource-pulumi-python   Pulumi.yaml's runtime options and execs the two above (see its main.go)
+#   pulumi-language-yaml            Pulumi YAML's language host v1.25.0 (go install ...@v1.25.0)
+# bin/../stamps/<piece> records what each piece was built from; a piece whose stamp differs is rebuilt.
 set -euo pipefail
 
 PULUMI_VERSION=3.260.0
@@ -22,19 +34,21 @@ SDK_MODULE=github.com/pulumi/pulumi/sdk/v3
 CLI_PACKAGE=github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 # The Python language host of 3.260 is a separate module that the module proxy
 # refuses (403). v3.68.0 is the newest sdk/v3 on the proxy that still holds it;
-# scripts/pulumi-wrapper/language-python pins that. It works with CLI 3.260 and
-# the 3.260 Python SDK for `pulumi up` on a Pulumi.yaml project, but ignores
-# runtime options from Pulumi.yaml (virtualenv, toolchain): put the venv's
-# python first on PATH or set PULUMI_PYTHON_CMD. Automation API inline programs
-# do not use it at all.
+# scripts/pulumi-wrapper/language-python pins that. It reads runtime options
+# only from flags (-root, -virtualenv), which CLIs since 3.209 no longer pass:
+# the launcher passes them. Automation API inline programs use neither.
 LANGHOST_VERSION=3.68.0
 LANGHOST_PACKAGE=github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python
+YAML_VERSION=1.25.0
+YAML_PACKAGE=github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 wrapper_dir="$script_dir/pulumi-wrapper"
+launcher_dir="$wrapper_dir/language-python-launcher"
 cache_root="${PAI_MODELS_CACHE:-$HOME/.cache/pulumi-pai-models}"
 install_dir="$cache_root/pulumi-v$PULUMI_VERSION"
 bin_dir="$install_dir/bin"
+stamp_dir="$install_dir/stamps"
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
 
@@ -61,17 +75,27 @@ version_ge() {
 	return 0
 }
 
-# The cached install is usable if the binary runs and reports exactly our
-# version, and the Python plugins sit next to it, executable.
-cache_ok() {
-	local f
-	[[ -x $bin_dir/pulumi ]] || return 1
-	[[ $(cli_version "$bin_dir/pulumi") == "$PULUMI_VERSION" ]] || return 1
-	for f in pulumi-language-python pulumi-resource-pulumi-python pulumi-language-python-exec; do
-		[[ -x $bin_dir/$f ]] || return 1
-	done
-	return 0
+# -- the pieces: what each should be built from, and whether it is in place ----------------------
+
+launcher_key() { cat "$launcher_dir/go.mod" "$launcher_dir/go.sum" "$launcher_dir"/*.go | sha256sum | cut -d' ' -f1; }
+langhost_key="sdk/v3@v$LANGHOST_VERSION"
+scripts_key="sdk/v3@v$PULUMI_VERSION"
+yaml_key="pulumi-yaml@v$YAML_VERSION"
+
+stamp_is() { [[ -f $stamp_dir/$1 && $(<"$stamp_dir/$1") == "$2" ]]; }
+executable() { [[ -x $bin_dir/$1 && -f $bin_dir/$1 ]]; }
+
+cli_ok() { executable pulumi && [[ $(cli_version "$bin_dir/pulumi") == "$PULUMI_VERSION" ]]; }
+langhost_ok() { executable pulumi-language-python-real && stamp_is langhost "$langhost_key"; }
+scripts_ok() {
+	executable pulumi-language-python-exec && executable pulumi-resource-pulumi-python-real && stamp_is scripts "$scripts_key"
 }
+launcher_ok() {
+	executable pulumi-language-python && executable pulumi-resource-pulumi-python && stamp_is launcher "$(launcher_key)"
+}
+yaml_ok() { executable pulumi-language-yaml && stamp_is yaml "$yaml_key"; }
+
+cache_ok() { cli_ok && langhost_ok && scripts_ok && launcher_ok && yaml_ok; }
 
 # 1. A recent enough pulumi on PATH.
 if [[ ${PAI_MODELS_BUILD_PULUMI:-} != 1 ]] && path_pulumi=$(command -v pulumi 2>/dev/null); then
@@ -90,11 +114,11 @@ if cache_ok; then
 	exit 0
 fi
 
-# 3. Build it.
+# 3. Build or repair what is missing.
 if ! command -v go >/dev/null 2>&1; then
 	[[ -x /usr/local/go/bin/go ]] && PATH="/usr/local/go/bin:$PATH"
 fi
-command -v go >/dev/null 2>&1 || { log "go not found (need Go to build pulumi $PULUMI_VERSION)"; exit 1; }
+command -v go >/dev/null 2>&1 || { log "go not found (need Go to build pulumi $PULUMI_VERSION and its plugins)"; exit 1; }
 
 mkdir -p "$cache_root"
 # Serialise concurrent builds into the same cache.
@@ -110,48 +134,94 @@ if command -v flock >/dev/null 2>&1; then
 	fi
 fi
 
+mkdir -p "$bin_dir" "$stamp_dir"
 tmp_dir=$(mktemp -d "$cache_root/.build-pulumi-v$PULUMI_VERSION.XXXXXX")
 trap 'rm -rf "$tmp_dir"' EXIT
-mkdir -p "$tmp_dir/bin"
+export CGO_ENABLED=0
 
-log "building pulumi v$PULUMI_VERSION with $(go version) (takes ~10-20 min on 2 cores the first time)"
-start=$SECONDS
-(
-	cd "$wrapper_dir"
-	CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly" go build -trimpath \
-		-tags osusergo,grpcnotrace \
-		-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-		-o "$tmp_dir/bin/pulumi" "$CLI_PACKAGE"
-) >&2
-log "built pulumi in $((SECONDS - start))s; building pulumi-language-python v$LANGHOST_VERSION"
-start=$SECONDS
-(
-	cd "$wrapper_dir/language-python"
-	CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly" go build -trimpath \
-		-tags osusergo,grpcnotrace \
-		-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_VERSION" \
-		-o "$tmp_dir/bin/pulumi-language-python" "$LANGHOST_PACKAGE"
-) >&2
-log "built pulumi-language-python in $((SECONDS - start))s"
+# Move a finished file into bin/ (an atomic rename on the same filesystem).
+install_bin() {
+	chmod 0755 "$1"
+	mv -f "$1" "$bin_dir/$2"
+}
 
-sdk_dir=$(cd "$wrapper_dir" && GOFLAGS="${GOFLAGS:-} -mod=readonly" go list -m -f '{{.Dir}}' "$SDK_MODULE")
-[[ -n $sdk_dir && -d $sdk_dir/python ]] || { log "sdk module dir not found: '$sdk_dir'"; exit 1; }
-cp "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$sdk_dir/python/cmd/pulumi-language-python-exec" "$tmp_dir/bin/"
-chmod 0755 "$tmp_dir/bin/"*
+write_stamp() {
+	printf '%s\n' "$2" >"$tmp_dir/stamp"
+	mv -f "$tmp_dir/stamp" "$stamp_dir/$1"
+}
 
-got=$(cli_version "$tmp_dir/bin/pulumi")
-[[ $got == "$PULUMI_VERSION" ]] || { log "built pulumi reports '$got', expected $PULUMI_VERSION"; exit 1; }
+# Build Go package $3 in module dir $1 into $tmp_dir/$2 with version ldflags $4 (the module's go.sum pins it).
+go_build() {
+	local start=$SECONDS
+	(
+		cd "$1"
+		GOFLAGS="${GOFLAGS:-} -mod=readonly" go build -trimpath -tags osusergo,grpcnotrace -ldflags "$4" -o "$tmp_dir/$2" "$3"
+	) >&2
+	log "built $2 in $((SECONDS - start))s"
+}
 
-# Atomic install: move the finished tree into place (same filesystem).
-chmod 0755 "$tmp_dir"
-if [[ -e $install_dir ]]; then
-	old="$cache_root/.old-pulumi-v$PULUMI_VERSION.$$"
-	mv "$install_dir" "$old"
-	mv "$tmp_dir" "$install_dir"
-	rm -rf "$old"
-else
-	mv "$tmp_dir" "$install_dir"
+if ! cli_ok; then
+	log "building pulumi v$PULUMI_VERSION with $(go version) (takes ~5-20 min on 2 cores the first time)"
+	go_build "$wrapper_dir" pulumi "$CLI_PACKAGE" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+	got=$(cli_version "$tmp_dir/pulumi")
+	[[ $got == "$PULUMI_VERSION" ]] || { log "built pulumi reports '$got', expected $PULUMI_VERSION"; exit 1; }
+	install_bin "$tmp_dir/pulumi" pulumi
 fi
-trap - EXIT
+
+if ! langhost_ok; then
+	# A cache made before the launcher existed holds this host as pulumi-language-python: keep it.
+	old="$bin_dir/pulumi-language-python"
+	if [[ ! -e $bin_dir/pulumi-language-python-real && -x $old ]] &&
+		go version -m "$old" 2>/dev/null | grep -q "^[[:space:]]*path[[:space:]]*$LANGHOST_PACKAGE\$" &&
+		go version -m "$old" 2>/dev/null | grep -Eq "^[[:space:]]*(mod|dep)[[:space:]]+$SDK_MODULE[[:space:]]*v$LANGHOST_VERSION[[:space:]]"; then
+		log "keeping the cached Python language host v$LANGHOST_VERSION as pulumi-language-python-real"
+		cp -p "$old" "$tmp_dir/pulumi-language-python-real"
+	else
+		log "building the Python language host v$LANGHOST_VERSION"
+		go_build "$wrapper_dir/language-python" pulumi-language-python-real "$LANGHOST_PACKAGE" \
+			"-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_VERSION"
+	fi
+	install_bin "$tmp_dir/pulumi-language-python-real" pulumi-language-python-real
+	write_stamp langhost "$langhost_key"
+fi
+
+if ! scripts_ok; then
+	sdk_dir=$(cd "$wrapper_dir" && GOFLAGS="${GOFLAGS:-} -mod=readonly" go mod download -json "$SDK_MODULE" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+	[[ -n $sdk_dir && -d $sdk_dir/python ]] || { log "sdk module dir not found: '$sdk_dir'"; exit 1; }
+	cp "$sdk_dir/python/cmd/pulumi-language-python-exec" "$tmp_dir/pulumi-language-python-exec"
+	cp "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$tmp_dir/pulumi-resource-pulumi-python-real"
+	install_bin "$tmp_dir/pulumi-language-python-exec" pulumi-language-python-exec
+	install_bin "$tmp_dir/pulumi-resource-pulumi-python-real" pulumi-resource-pulumi-python-real
+	write_stamp scripts "$scripts_key"
+fi
+
+# After the real host and shim: the launcher execs them.
+if ! launcher_ok; then
+	log "building the launcher (pulumi-language-python, pulumi-resource-pulumi-python)"
+	key=$(launcher_key)
+	go_build "$launcher_dir" pulumi-language-python . "-s -w"
+	cp "$tmp_dir/pulumi-language-python" "$tmp_dir/pulumi-resource-pulumi-python"
+	install_bin "$tmp_dir/pulumi-resource-pulumi-python" pulumi-resource-pulumi-python
+	install_bin "$tmp_dir/pulumi-language-python" pulumi-language-python
+	write_stamp launcher "$key"
+fi
+
+if ! yaml_ok; then
+	log "building Pulumi YAML's language host v$YAML_VERSION (~2 min on 2 cores the first time)"
+	start=$SECONDS
+	# `go install pkg@version` builds with the module's own go.mod and go.sum (checked against the
+	# checksum database); it has no replace directives, so no wrapper module is needed.
+	(
+		cd "$tmp_dir"
+		GOBIN="$tmp_dir/gobin" go install -trimpath \
+			-ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" \
+			"$YAML_PACKAGE@v$YAML_VERSION"
+	) >&2
+	log "built pulumi-language-yaml in $((SECONDS - start))s"
+	install_bin "$tmp_dir/gobin/pulumi-language-yaml" pulumi-language-yaml
+	write_stamp yaml "$yaml_key"
+fi
+
+cache_ok || { log "the cache in $install_dir is still incomplete after the build"; exit 1; }
 log "installed into $bin_dir"
 printf '%s\n' "$bin_dir"
