@@ -6,6 +6,9 @@ dynamic provider, so the mocks answer ModelLookup by calling its real provider's
 does in a preview) against the emulator, and record the inputs every other resource is given; the real
 engine runs ModelLookup in tests/test_engine.py. The same mocks run examples/eas-service, whose EAS
 service config must have the README's shape. The section's outputs table must list ModelLookup's outputs.
+
+"Permissions on real PAI": each kind of lookup runs against the emulator, and the API calls it served
+must be the table's; the example policy must grant exactly the table's actions.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from typing import Any
 
 import pulumi
 import pytest
+from conftest import api_requests
+from pulumi_pai_models import get_model, get_models
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 from pulumi_pai_models.resource import ModelLookup, ModelLookupProvider
 
@@ -171,3 +176,51 @@ def test_the_outputs_table_lists_what_model_lookup_outputs():
     documented = [re.fullmatch(r"`(\w+)`", row[0]).group(1) for row in rows]
     declared = [name for name, annotation in ModelLookup.__annotations__.items() if str(annotation).startswith("pulumi.Output")]
     assert sorted(documented) == sorted(declared)
+
+
+# -- Permissions on real PAI ----------------------------------------------------------------------------
+
+PERMISSIONS = "Permissions on real PAI"
+
+
+def permission_rows() -> dict[str, tuple[str, str]]:
+    """API call -> (when, RAM action), from the section's table."""
+    rows = table(section(PERMISSIONS), "| API call | when | RAM action |")
+    return {row[0].strip("`"): (row[1], row[2].strip("`")) for row in rows}
+
+
+def test_the_example_policy_grants_exactly_the_tables_actions():
+    rows = permission_rows()
+    assert all(action == f"paimodel:{call}" for call, (_, action) in rows.items())
+    policy = json.loads(re.search(r"```json\n(.*?)```", section(PERMISSIONS), re.S).group(1))
+    assert policy["Version"] == "1"
+    [statement] = policy["Statement"]
+    assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
+    assert sorted(statement["Action"]) == sorted(action for _, action in rows.values())
+
+
+@pytest.mark.parametrize(
+    "selection, argument",
+    [({}, None), ({"approval_status": "Approved"}, "approval_status"), ({"version": "1.0.0"}, "version")],
+    ids=["latest-version", "approval-status", "version"],
+)
+def test_each_lookup_makes_the_calls_the_permissions_table_says(emulator, settings, selection, argument):
+    rows = permission_rows()
+    get_model(model_name='"fraud-detector"', settings=settings, **selection)
+    served = {request["action"] for request in api_requests(emulator)}
+    assert served <= set(rows), f"a call the table does not list: {served - set(rows)}"
+    assert "ListModels" in served and "always" in rows["ListModels"][0]
+    for call in served - {"ListModels"}:
+        assert argument is not None and f"`{argument}`" in rows[call][0], f"{call} is made with {selection}"
+    assert len(served) == (1 if argument is None else 2)
+
+
+def test_listing_makes_only_the_first_call(emulator, settings):
+    get_models(tags={"env": "prod"}, settings=settings)
+    assert {request["action"] for request in api_requests(emulator)} == {"ListModels"}
+
+
+def test_every_call_in_the_permissions_table_is_one_a_lookup_makes(emulator, settings):
+    for selection in ({}, {"approval_status": "Approved"}, {"version": "1.0.0"}):
+        get_model(model_name='"fraud-detector"', settings=settings, **selection)
+    assert {request["action"] for request in api_requests(emulator)} == set(permission_rows())
