@@ -7,9 +7,10 @@
   Mocks never call a resource provider, ModelLookup's dynamic provider included: they receive only the
   inputs. So the mocks below resolve ModelLookup themselves by calling `lookup.find_model` against the
   emulator with the lookup's inputs, which is what the provider's `check` does in the engine.
-- pipeline: the workflow YAML is parsed and each command it runs is checked against the real
-  `pai-models get --help` / argument parser and the pulumi CLI; `get-uri.sh` runs the workflow's own
-  lookup command against `pai-models emulator` started as a subprocess.
+- pipeline: the workflow YAML is parsed, checked to need nothing from this repository (it is copied into
+  the user's), and each command it runs is checked against the real `pai-models get --help` / argument
+  parser and the pulumi CLI; the workflow's lookup step (its script, as GitHub runs it) and `get-uri.sh`
+  (with the same lookup command) run against `pai-models emulator` started as a subprocess.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pulumi
 import pytest
 import yaml
 from engine import REPO, inline_stack, pulumi_bin_dir
+from packaging.requirements import Requirement
 from pulumi import automation as auto
 from pulumi_pai_models import PaiModelsClient, Settings
 from pulumi_pai_models.cli import build_parser
@@ -95,7 +97,7 @@ def with_version(catalog: dict, model_name: str, **version) -> dict:
     model = by_name(catalog, model_name)
     extra = copy.deepcopy(newest(versions_of(model)))
     extra.update(version)
-    model["Versions"] = versions_of(model) + [extra]
+    model["Versions"] = [*versions_of(model), extra]
     model.pop("LatestVersion", None)
     return catalog
 
@@ -266,12 +268,16 @@ def test_eas_service_serves_the_looked_up_version(emulator, settings):
     assert config["metadata"]["name"] == "fraud_v2"
 
 
-# -- pipeline: the workflow's commands, and get-uri.sh against the emulator ------------------------------
+# -- pipeline: the workflow's commands, its lookup step and get-uri.sh against the emulator ---------------
 
 PIPELINE = EXAMPLES / "pipeline"
 WORKFLOW = PIPELINE / "deploy.yml"
 GET_URI = PIPELINE / "get-uri.sh"
-_SHELL_END = {"|", "||", "&&", ";", ">", ">>", "2>", "<", ")"}
+README = REPO / "README.md"
+#: The user's repository the workflow is copied into, for the checks below: a Pulumi project at its root
+#: whose ModelLookup makes the workflow's choice (this example is one).
+USER_PROJECT = EXAMPLES / "select-by-tag-and-condition"
+_SHELL_END = {"|", "||", "&&", ";", ">", ">>", "<", "(", ")", ";;"}
 
 
 def workflow() -> dict:
@@ -287,14 +293,17 @@ def run_steps(doc: dict):
 
 
 def command_lines(script: str) -> list[list[str]]:
-    """The script's simple commands as words (a line-continued or folded command is one)."""
+    """The script's simple commands as words (a line-continued or folded command is one; `$(...)` is one of its own)."""
     commands = []
     for line in script.replace("\\\n", " ").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        words, current = shlex.split(line, comments=True), []
-        for word in words:
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        current: list[str] = []
+        for word in lexer:
             if word in _SHELL_END:
                 commands.append(current)
                 current = []
@@ -305,7 +314,7 @@ def command_lines(script: str) -> list[list[str]]:
 
 
 def pai_models_get_commands(doc: dict) -> list[list[str]]:
-    """Each `pai-models get ...` the workflow runs (also as get-uri.sh's argument), from `pai-models` on."""
+    """Each `pai-models get ...` the workflow runs, from `pai-models` on."""
     found = []
     for _, _, step in run_steps(doc):
         for words in command_lines(step["run"]):
@@ -317,6 +326,45 @@ def pai_models_get_commands(doc: dict) -> list[list[str]]:
 
 def flags_of(words: list[str]) -> list[str]:
     return [w.split("=", 1)[0] for w in words if w.startswith("--")]
+
+
+def default_package(doc: dict) -> str:
+    """What `pip install "$PAI_MODELS_PACKAGE"` installs when the repository sets no variable."""
+    expression = doc["env"]["PAI_MODELS_PACKAGE"]
+    found = re.fullmatch(r"\$\{\{\s*vars\.PAI_MODELS_PACKAGE\s*\|\|\s*'([^']+)'\s*\}\}", expression)
+    assert found, expression
+    return found.group(1)
+
+
+def readme_install_url() -> str:
+    """The git URL the README's Install section tells users to pip install."""
+    section = README.read_text().split("## Install\n", 1)[1].split("\n## ", 1)[0]
+    [url] = set(re.findall(r'pip install "(git\+https://[^"]+)"', section))
+    return url
+
+
+def test_workflow_needs_nothing_from_this_repository():
+    """deploy.yml goes into the user's own repository: it may not name a path of this one."""
+    text = WORKFLOW.read_text()
+    doc = workflow()  # valid YAML
+    for path in ("./provider", "../", "examples/", "get-uri.sh", "scripts/", "tests/", "bench/"):
+        assert path not in text, f"deploy.yml refers to {path} of the pulumi-pai-models repository"
+    assert not re.search(r"""(^|[\s"'=])(provider|examples|scripts|tests|bench)/""", text, re.M)
+    for _, job, step in run_steps(doc):
+        for words in command_lines(step["run"]):
+            if words[:2] == ["pip", "install"]:
+                assert words[2:] == ["$PAI_MODELS_PACKAGE"], f"pip install {words[2:]}: install the package as README's Install says"
+            assert not any(w.endswith((".sh", ".py")) for w in words), f"runs a script from a repository: {words}"
+        workdir = step.get("working-directory") or job.get("defaults", {}).get("run", {}).get("working-directory") or "."
+        assert workdir == ".", workdir
+
+    # The package: by default the git URL of the README's Install section, a valid requirement for pip,
+    # whose subdirectory holds the package in this repository.
+    url = default_package(doc)
+    assert url == readme_install_url()
+    requirement = Requirement(f"pulumi-pai-models @ {url}")
+    assert requirement.url == url and url.endswith("#subdirectory=provider")
+    assert (REPO / "provider" / "pyproject.toml").is_file()
 
 
 def test_workflow_runs_commands_that_exist():
@@ -335,23 +383,14 @@ def test_workflow_runs_commands_that_exist():
         for flag in flags_of(words[2:]):
             assert re.search(rf"(^|[\s,]){re.escape(flag)}\b", help_text, re.M), f"{flag} not in pai-models get --help"
 
-    # get-uri.sh: it exists and is executable, and is given a pai-models get command.
-    scripts = [words for _, _, step in run_steps(doc) for words in command_lines(step["run"]) if words[0].endswith("get-uri.sh")]
-    assert scripts and all((REPO / words[0]).resolve() == GET_URI.resolve() and words[1:3] == ["pai-models", "get"] for words in scripts)
-    assert os.access(GET_URI, os.X_OK)
-
-    # pulumi: preview and up of a project that uses the lookup, the region set by config; every
-    # subcommand and flag exists in the pulumi CLI.
+    # pulumi: preview and up of a project that uses the lookup (USER_PROJECT stands for the user's), the
+    # region set by config; every subcommand and flag exists in the pulumi CLI.
     pulumi_cmds = []
     for _, job, step in run_steps(doc):
         workdir = step.get("working-directory") or job.get("defaults", {}).get("run", {}).get("working-directory") or "."
         for words in command_lines(step["run"]):
             if words[0] == "pulumi":
-                pulumi_cmds.append((REPO / workdir, words))
-            if words[:2] == ["pip", "install"]:
-                for target in words[2:]:
-                    if target.startswith((".", "/")):
-                        assert (REPO / workdir / target / "pyproject.toml").is_file(), f"pip install {target} in {workdir}"
+                pulumi_cmds.append((USER_PROJECT / workdir, words))
     verbs = [tuple(w for w in words[1:] if not w.startswith("-"))[:2] for _, words in pulumi_cmds]
     assert ("preview",) in [v[:1] for v in verbs] and ("up",) in [v[:1] for v in verbs]
     assert any(words[1:4] == ["config", "set", "alicloud:region"] for _, words in pulumi_cmds)
@@ -369,7 +408,7 @@ def test_workflow_runs_commands_that_exist():
     for _, job, step in run_steps(doc):
         workdir = job.get("defaults", {}).get("run", {}).get("working-directory") or "."
         for name in re.findall(r"pulumi stack output (\w+)", step["run"]):
-            assert f'pulumi.export("{name}"' in (REPO / workdir / "__main__.py").read_text(), f"no output {name}"
+            assert f'pulumi.export("{name}"' in (USER_PROJECT / workdir / "__main__.py").read_text(), f"no output {name}"
 
     # Credentials only from the secret store.
     for scope in [doc.get("env", {})] + [job.get("env", {}) for job in doc["jobs"].values()]:
@@ -411,11 +450,29 @@ def served(emulator_process):
     put_catalog(emulator_process, selection_catalog())
 
 
-def run_get_uri(url: str, command: list[str], tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess, dict]:
-    """get-uri.sh COMMAND against the emulator; returns the process and what it wrote to $GITHUB_OUTPUT."""
-    outputs = tmp_path / "github_output"
-    outputs.write_text("")
-    variables = {
+def lookup_step() -> dict:
+    [step] = [step for _, _, step in run_steps(workflow()) if step.get("id") == "lookup"]
+    return step
+
+
+def workflow_lookup() -> list[str]:
+    [command] = pai_models_get_commands(workflow())
+    return command
+
+
+class Ran:
+    """What one run of the lookup step or of get-uri.sh did."""
+
+    def __init__(self, done: subprocess.CompletedProcess, outputs: dict[str, str], messages: str):
+        self.code = done.returncode
+        self.stdout = done.stdout
+        self.stderr = done.stderr
+        self.outputs = outputs
+        self.messages = messages  # the advice added to pai-models' own error line
+
+
+def _environment(url: str, tmp_path: Path, outputs: Path, env: dict[str, str]) -> dict[str, str]:
+    return {
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "HOME": str(tmp_path),
         "PAI_MODELS_ENDPOINT": url,
@@ -424,24 +481,62 @@ def run_get_uri(url: str, command: list[str], tmp_path: Path, **env: str) -> tup
         "GITHUB_OUTPUT": str(outputs),
         **env,
     }
-    done = subprocess.run(["bash", str(GET_URI), *command], env=variables, capture_output=True, text=True, timeout=60)
+
+
+def run_lookup_step(url: str, change, tmp_path: Path, **env: str) -> Ran:
+    """The workflow's lookup step, its script as GitHub runs it (`bash -e`), its command changed by `change`,
+    with the step's own env (ALLOW_NO_MATCH) unless `env` overrides it."""
+    step = lookup_step()
+    script = step["run"]
+    [original] = re.findall(r"pai-models get [^)\n]*", script)
+    script = script.replace(original, shlex.join(change(shlex.split(original))))
+    path = tmp_path / "lookup-step.sh"
+    path.write_text(script)
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    step_env = {k: str(v) for k, v in (step.get("env") or {}).items()}
+    variables = _environment(url, tmp_path, outputs, {"GITHUB_ACTIONS": "true", **step_env, **env})
+    done = subprocess.run(["bash", "-e", str(path)], check=False, env=variables, capture_output=True, text=True, timeout=60)
     written = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
-    return done, written
+    messages = "\n".join(line for line in done.stdout.splitlines() if line.startswith("::"))
+    return Ran(done, written, messages)
 
 
-def workflow_lookup() -> list[str]:
-    [command] = pai_models_get_commands(workflow())
-    return command
+def run_get_uri(url: str, change, tmp_path: Path, **env: str) -> Ran:
+    """get-uri.sh with the workflow's lookup command (changed by `change`), outside GitHub Actions unless `env` says so."""
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    variables = _environment(url, tmp_path, outputs, env)
+    done = subprocess.run(
+        ["bash", str(GET_URI), *change(workflow_lookup())], check=False, env=variables, capture_output=True, text=True, timeout=60
+    )
+    written = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    messages = "\n".join(line for line in done.stderr.splitlines() if not line.startswith("pai-models: "))
+    return Ran(done, written, messages)
 
 
-def test_get_uri_prints_the_uri_the_workflow_asks_for(served, tmp_path):
-    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path)
+RUNNERS = {"workflow-step": run_lookup_step, "get-uri.sh": run_get_uri}
+
+
+def _same(words: list[str]) -> list[str]:
+    return words
+
+
+def test_get_uri_is_executable():
+    assert os.access(GET_URI, os.X_OK)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_lookup_prints_the_uri_the_workflow_asks_for(served, tmp_path, runner):
+    ran = RUNNERS[runner](served, _same, tmp_path)
     _, version = expected_selection(selection_catalog())
-    assert (done.returncode, done.stdout, done.stderr) == (0, version["Uri"] + "\n", "")
-    assert outputs == {"uri": version["Uri"], "found": "true"}
+    assert (ran.code, ran.stdout, ran.stderr) == (0, version["Uri"] + "\n", "")
+    assert ran.outputs == {"uri": version["Uri"], "found": "true"}
 
 
-def test_get_uri_no_match_exits_3_or_skips_when_allowed(served, tmp_path):
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_lookup_no_match_exits_3_or_skips_when_allowed(served, tmp_path, runner):
+    run = RUNNERS[runner]
     # No own model tagged env=prod is below the size any more.
     catalog = selection_catalog()
     for model in own_models(catalog):
@@ -449,17 +544,17 @@ def test_get_uri_no_match_exits_3_or_skips_when_allowed(served, tmp_path):
             model["ParameterSize"] = 9000
     put_catalog(served, catalog)
 
-    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path)
-    assert (done.returncode, done.stdout) == (3, "")
-    assert "pai-models: error: no model matches" in done.stderr and "nothing to deploy" in done.stderr
-    assert outputs == {"found": "false"}
+    ran = run(served, _same, tmp_path, ALLOW_NO_MATCH="false")
+    assert (ran.code, ran.outputs) == (3, {"found": "false"})
+    assert "pai-models: error: no model matches" in ran.stderr and "nothing to deploy" in ran.messages
+    assert version_uri_not_printed(ran)
 
-    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path, GITHUB_ACTIONS="true")
-    assert done.returncode == 3 and "::error::no model version matches" in done.stderr
+    ran = run(served, _same, tmp_path, ALLOW_NO_MATCH="false", GITHUB_ACTIONS="true")
+    assert ran.code == 3 and "::error::no model version matches" in ran.messages
 
-    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path, ALLOW_NO_MATCH="true")
-    assert (done.returncode, done.stdout) == (0, "")
-    assert outputs == {"found": "false"}
+    ran = run(served, _same, tmp_path, ALLOW_NO_MATCH="true")
+    assert (ran.code, ran.outputs) == (0, {"found": "false"})
+    assert "nothing to deploy" in ran.messages and version_uri_not_printed(ran)
 
     # A matching model with no approved version is a no match too.
     catalog = selection_catalog()
@@ -467,8 +562,23 @@ def test_get_uri_no_match_exits_3_or_skips_when_allowed(served, tmp_path):
     for version in versions_of(by_name(catalog, model["ModelName"])):
         version["ApprovalStatus"] = "Pending"
     put_catalog(served, catalog)
-    done, outputs = run_get_uri(served, workflow_lookup(), tmp_path)
-    assert (done.returncode, done.stdout, outputs) == (3, "", {"found": "false"})
+    ran = run(served, _same, tmp_path, ALLOW_NO_MATCH="false")
+    assert (ran.code, ran.outputs) == (3, {"found": "false"}) and version_uri_not_printed(ran)
+
+
+def test_the_workflow_step_skips_a_no_match_as_configured(served, tmp_path):
+    """As the workflow sets it (ALLOW_NO_MATCH: "true"), no match skips the deploy job instead of failing."""
+    assert lookup_step()["env"]["ALLOW_NO_MATCH"] == "true"
+    catalog = selection_catalog()
+    for model in own_models(catalog):
+        model["Tags"] = []
+    put_catalog(served, catalog)
+    ran = run_lookup_step(served, _same, tmp_path)
+    assert (ran.code, ran.outputs) == (0, {"found": "false"})
+
+
+def version_uri_not_printed(ran: Ran) -> bool:
+    return "oss://" not in ran.stdout
 
 
 def _without(words: list[str], flag: str) -> list[str]:
@@ -479,18 +589,19 @@ def _replaced(words: list[str], old: str, new: str) -> list[str]:
     return [new if w == old else w for w in words]
 
 
+@pytest.mark.parametrize("runner", RUNNERS)
 @pytest.mark.parametrize(
     "change, env, code, hint",
     [
         (lambda c: _replaced(c, "ParameterSize<3000", "ParameterSize<abc"), {}, 2, "bad input"),
         (lambda c: _without(_replaced(c, "env=prod", "env=staging"), "--most-recent"), {}, 4, "several models match"),
-        (lambda c: c, {"ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret"}, 5, "check the credentials"),
+        (_same, {"ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret"}, 5, "check the credentials"),
     ],
     ids=["bad-input", "ambiguous", "auth-error"],
 )
-def test_get_uri_passes_other_exit_codes_on_with_advice(served, tmp_path, change, env, code, hint):
-    done, outputs = run_get_uri(served, change(workflow_lookup()), tmp_path, **env)
-    assert (done.returncode, done.stdout) == (code, "")
-    assert "pai-models: error:" in done.stderr and hint in done.stderr
-    assert outputs == {"found": "false"}
-    assert "wrong-secret" not in done.stderr
+def test_lookup_passes_other_exit_codes_on_with_advice(served, tmp_path, runner, change, env, code, hint):
+    ran = RUNNERS[runner](served, change, tmp_path, **env)
+    assert (ran.code, ran.outputs) == (code, {"found": "false"})
+    assert "pai-models: error:" in ran.stderr and hint in ran.messages
+    assert version_uri_not_printed(ran)
+    assert "wrong-secret" not in ran.stdout + ran.stderr
