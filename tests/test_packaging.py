@@ -73,7 +73,7 @@ class Built:
 def built(tmp_path_factory) -> Built:
     work = tmp_path_factory.mktemp("packaging")
     source = work / "provider"
-    shutil.copytree(PROVIDER, source, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__"))
+    shutil.copytree(PROVIDER, source, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__", ".mypy_cache"))
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
 
     log = run([*pip, "wheel", "-v", "--no-deps", "-w", str(work / "wheel"), str(source)])
