@@ -1,35 +1,26 @@
 """A local emulator of PAI's model-registry lookups (ListModels, GetModel, ListModelVersions,
 GetModelVersion), served over HTTP the way Alibaba's SDK calls them — moto's approach, for PAI.
 
-Layout: :mod:`.catalog` (the backend and its filter semantics), :mod:`.auth` (signature checks),
-:mod:`.errors` (error codes), :mod:`.faults` (test controls), :mod:`.server` (HTTP glue),
-:mod:`.cli` (``python -m pulumi_pai_models.emulator``).
+Layout, one concern a module:
+
+- :mod:`.server`: HTTP glue — routes, query-string decoding, admin endpoints, the threaded server;
+- :mod:`.params`: request parameters read and validated into a query (moto's ``responses.py`` role);
+- :mod:`.predicates`: what each filter matches;
+- :mod:`.catalog`: the backend — the catalog, its checks, sorting and paging (moto's ``models.py``);
+- :mod:`.auth`: signature checks and the public test key pair;
+- :mod:`.errors`: the errors, each with PAI's code and HTTP status;
+- :mod:`.faults`: test controls (injected faults, catalog hooks, the request log);
+- :mod:`.cli`: ``pai-models emulator`` / ``python -m pulumi_pai_models.emulator``.
 
 ``DEFAULT_ACCESS_KEY_ID`` / ``DEFAULT_ACCESS_KEY_SECRET`` are a **public, non-secret test pair**,
 published here so that tests and demos can sign requests to a local emulator. They grant nothing
 anywhere else; never use them (or anything like them) for a real Alibaba Cloud account.
 """
 
-from __future__ import annotations
-
-import json
-from importlib import resources
-from typing import Any
-
-#: Public test AccessKey id the emulator accepts when no keys are configured. Not a secret.
-DEFAULT_ACCESS_KEY_ID = "LTAIemulatorTestKey"
-#: Public test AccessKey secret paired with :data:`DEFAULT_ACCESS_KEY_ID`. Not a secret.
-DEFAULT_ACCESS_KEY_SECRET = "emulator-test-secret"
-
-
-def load_demo_catalog() -> dict[str, Any]:
-    """The shipped demo catalog (``demo_catalog.json``) as a fresh dict."""
-    text = resources.files(__name__).joinpath("demo_catalog.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-from .catalog import Catalog, CatalogError  # noqa: E402
-from .server import EmulatorServer  # noqa: E402
+from .auth import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+from .catalog import Catalog, load_demo_catalog
+from .errors import CatalogError
+from .server import EmulatorServer
 
 __all__ = [
     "DEFAULT_ACCESS_KEY_ID",

@@ -1,6 +1,6 @@
 """Request signature checks, as Alibaba Cloud's API gateway does them for ROA calls.
 
-Two forms are accepted (see ``pai-wire-facts.md``):
+Two forms are accepted, as Alibaba's SDK (``alibabacloud-tea-openapi`` 0.4.x) computes them:
 
 ``ACS3-HMAC-SHA256`` (the SDK's default)::
 
@@ -22,6 +22,11 @@ Order of checks: Authorization present (``MissingAuthorization``), well formed
 (``SignatureDoesNotMatch``), then the STS token (``MissingSecurityToken`` /
 ``InvalidSecurityToken.MismatchWithAccessKey``). Request time and nonce are not checked.
 Secrets and tokens never appear in messages or ``repr``.
+
+``DEFAULT_ACCESS_KEY_ID`` / ``DEFAULT_ACCESS_KEY_SECRET`` are a **public, non-secret test pair**, the
+keys the emulator accepts when none are configured, published so that tests and demos can sign
+requests to a local emulator. They grant nothing anywhere else; never use them (or anything like them)
+for a real Alibaba Cloud account.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ from .errors import (
 )
 
 __all__ = [
+    "DEFAULT_ACCESS_KEY_ID",
+    "DEFAULT_ACCESS_KEY_SECRET",
     "AccessKey",
     "Authenticator",
     "SignedRequest",
@@ -54,6 +61,11 @@ __all__ = [
     "normalize_access_keys",
     "v2_signature",
 ]
+
+#: Public test AccessKey id the emulator accepts when no keys are configured. Not a secret.
+DEFAULT_ACCESS_KEY_ID = "LTAIemulatorTestKey"
+#: Public test AccessKey secret paired with :data:`DEFAULT_ACCESS_KEY_ID`. Not a secret.
+DEFAULT_ACCESS_KEY_SECRET = "emulator-test-secret"
 
 ACS3 = "ACS3-HMAC-SHA256"
 _UNSUPPORTED_ACS3 = ("ACS3-HMAC-SM3", "ACS3-RSA-SHA256")
@@ -112,7 +124,7 @@ class SignedRequest:
     path: str  # as sent, still percent-encoded, without the query
     query: Mapping[str, str]  # decoded
     headers: Sequence[tuple[str, str]]  # (name, value) as received
-    body: bytes = b""
+    body: bytes
 
     def header_values(self, name: str) -> list[str]:
         name = name.lower()
@@ -217,11 +229,8 @@ class Authenticator:
     """Checks request signatures against the configured key pairs."""
 
     def __init__(self, keys: Any) -> None:
-        self._keys = keys if isinstance(keys, dict) and all(isinstance(v, AccessKey) for v in keys.values()) else normalize_access_keys(keys)
-
-    @property
-    def key_ids(self) -> list[str]:
-        return list(self._keys)
+        """``keys`` in any form :func:`normalize_access_keys` takes; raises ValueError when malformed."""
+        self._keys = normalize_access_keys(keys)
 
     def verify(self, req: SignedRequest) -> AccessKey:
         """The key that signed ``req``; raises an :class:`~.errors.AuthError` otherwise."""

@@ -1,4 +1,4 @@
-"""The emulator's backend: a catalog of PAI models and the lookups over it (no HTTP here).
+"""The emulator's backend: a catalog of PAI models and the lookups over it (no HTTP here; moto's ``models.py``).
 
 Catalog format
 --------------
@@ -16,43 +16,17 @@ A model may carry ``"Versions": [ModelVersion, ...]`` (same shape as ``LatestVer
 Checked on load: ``ModelId`` is a non-empty string, unique; ``VersionName`` likewise within a model;
 times (``GmtCreateTime``) parse as ISO 8601 (no zone means UTC); ``Labels``/``Tags`` are lists of
 ``{"Key": str, "Value": str}``; ``Collections`` is a list of strings. A bad catalog raises
-:class:`CatalogError` naming the offending item.
+:class:`~.errors.CatalogError` naming the offending item.
 
-ListModels filter semantics (the documented semantics of this emulator)
------------------------------------------------------------------------
-A parameter sent empty (``Label=``) counts as absent. All given filters must hold.
-
-- ``ModelName``: case-insensitive substring of the model name; wrapped in double quotes
-  (``"qwen-7b"``, the convention of Alibaba's PAI SDK) it is an exact, case-sensitive match.
-- ``Label``: substring (case-sensitive) of any model label key or label value.
-- ``Query``: case-insensitive substring of ModelName, Domain, Task, or any label key or value.
-- ``Provider``: absent or empty returns only models without a Provider (the caller's own models);
-  set, only models whose Provider equals it.
-- ``WorkspaceId``, ``Domain``, ``Task``, ``Origin``, ``ModelType``: equality (case-sensitive).
-- ``Collections``: comma-separated names; a model matches if its ``Collections`` has any of them.
-- ``Tag``: a JSON list ``[{"Key": k, "Value": v}, ...]``; every pair must be among the model's
-  ``Tags``. A pair without ``Value`` asks only that the tag key exists.
-- ``Conditions``: a JSON list ``[{"Column": c, "Operator": op, "Value": v}, ...]``; every
-  condition must hold. ``Column`` is one of :data:`CONDITION_COLUMNS`; ``Operator`` one of
-  :data:`CONDITION_OPERATORS`. When the model's value and ``Value`` both are numbers (or numeric
-  strings) they compare as numbers, otherwise as strings. A model lacking the field does not match.
-- Unknown Column or Operator, malformed Tag/Conditions JSON or a wrong shape: ``InvalidParameter``
-  (HTTP 400) naming the parameter.
+Lookups take a validated query (:mod:`.params`) and keep what its predicates (:mod:`.predicates`) accept.
 
 Sorting and paging (ListModels and ListModelVersions)
 -----------------------------------------------------
-- ``SortBy``: only ``GmtCreateTime`` (the default); anything else is ``InvalidParameter``.
-- ``Order``: ``ASC`` (default) or ``DESC``, case-insensitive; anything else is ``InvalidParameter``.
-- Ties are broken by ``ModelId`` ascending (versions: ``VersionName`` ascending, compared naturally),
-  in both orders. A missing ``GmtCreateTime`` sorts as the oldest.
-- ``PageNumber``: integer >= 1 (default 1). ``PageSize``: integer 1..100 (default 10). Digits only.
-  A page past the end has no items and the full ``TotalCount``.
-
-ListModelVersions filter semantics
-----------------------------------
-``ApprovalStatus``, ``VersionName``, ``FormatType``, ``FrameworkType``, ``SourceId``,
-``SourceType``: equality. ``Label``: substring of any version label key or value.
-Unknown parameters are ignored, as PAI does.
+- By ``GmtCreateTime``, ``ASC`` or ``DESC``. Ties are broken by ``ModelId`` ascending (versions:
+  ``VersionName`` ascending, compared naturally), in both orders. A missing ``GmtCreateTime`` sorts as
+  the oldest.
+- A page past the end is no error: it has no items and the full ``TotalCount`` (Alibaba's PAI SDK
+  pages with ``PageSize=50`` until a page comes back empty).
 
 Thread safety: a :class:`Catalog` holds an immutable snapshot that :meth:`Catalog.replace` swaps
 atomically under a lock; a lookup works on the snapshot it started with.
@@ -62,73 +36,39 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from importlib import resources
+from typing import Any, TypeVar
 
-from .errors import InvalidParameter, ModelNotFound, ModelVersionNotFound
+from .errors import CatalogError, ModelNotFound, ModelVersionNotFound
+from .params import CONDITION_COLUMNS, ListModelsQuery, ListModelVersionsQuery, Paging
+from .predicates import model_predicates, version_predicates
 
 __all__ = [
-    "CONDITION_COLUMNS",
-    "CONDITION_OPERATORS",
-    "DEFAULT_PAGE_SIZE",
-    "MAX_PAGE_SIZE",
+    "CONDITION_COLUMNS",  # re-exported from .params, where it is declared: tests/test_bad_input.py imports it from here
     "Catalog",
-    "CatalogError",
-    "Condition",
-    "ListModelVersionsQuery",
-    "ListModelsQuery",
-    "load_catalog_source",
+    "CatalogSource",
+    "load_demo_catalog",
 ]
 
-DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
-
-#: Model fields a ``Conditions`` entry may name.
-CONDITION_COLUMNS = frozenset(
-    {
-        "ModelId",
-        "ModelName",
-        "ModelDescription",
-        "ModelDoc",
-        "ModelType",
-        "Domain",
-        "Task",
-        "Origin",
-        "Provider",
-        "Accessibility",
-        "WorkspaceId",
-        "UserId",
-        "OwnerId",
-        "ParameterSize",
-        "OrderNumber",
-        "GmtCreateTime",
-        "GmtModifiedTime",
-        "GmtLatestVersionModifiedTime",
-    }
-)
-
-_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    "Equal": lambda a, b: a == b,
-    "NotEqual": lambda a, b: a != b,
-    "LessThan": lambda a, b: a < b,
-    "LessThanOrEqual": lambda a, b: a <= b,
-    "GreaterThan": lambda a, b: a > b,
-    "GreaterThanOrEqual": lambda a, b: a >= b,
-}
-#: Operators a ``Conditions`` entry may use.
-CONDITION_OPERATORS = frozenset(_OPERATORS)
-
-Predicate = Callable[[Mapping[str, Any]], bool]
+#: What a catalog can be given as: its JSON data, or the path of a JSON file.
+CatalogSource = Mapping[str, Any] | str | os.PathLike[str]
+_T = TypeVar("_T")
+_LISTINGS_KEPT = 64  # sorted listings cached per catalog snapshot
 
 
-class CatalogError(InvalidParameter, ValueError):
-    """The catalog JSON is not a valid catalog."""
+def load_demo_catalog() -> dict[str, Any]:
+    """The shipped demo catalog (``demo_catalog.json``) as a fresh dict."""
+    text = resources.files(__name__.rpartition(".")[0]).joinpath("demo_catalog.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise CatalogError("demo_catalog.json must hold a JSON object.")
+    return data
 
 
 # --------------------------------------------------------------------------- loading and checks
@@ -156,12 +96,12 @@ def _parse_time(value: str) -> datetime:
     return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
 
 
-def _natural_key(text: str) -> tuple:
+def _natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key comparing digit runs as numbers: ``0.9.0`` < ``0.10.0``."""
     return tuple((0, int(part), part) if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
 
 
-def load_catalog_source(source: Mapping[str, Any] | str | os.PathLike[str]) -> Mapping[str, Any]:
+def _load_source(source: CatalogSource) -> Mapping[str, Any]:
     """Catalog data from a mapping (returned as is) or a path to a JSON file."""
     if isinstance(source, Mapping):
         return source
@@ -322,322 +262,20 @@ def _build_snapshot(data: Any) -> _Snapshot:
     return _Snapshot(tuple(entries), by_id)
 
 
-# --------------------------------------------------------------------------- request parameters
+# --------------------------------------------------------------------------- ordering and paging
 
 
-def _param(params: Mapping[str, str], name: str) -> str | None:
-    """A parameter's value; empty counts as absent."""
-    value = params.get(name)
-    return value if value else None
+def _in_order(items: Sequence[_T], paging: Paging, created: Callable[[_T], datetime], tie: Callable[[_T], Any]) -> list[_T]:
+    """``items`` in the order ``paging`` asks for; ties keep ``tie`` ascending in both orders."""
+    ordered = sorted(items, key=tie)
+    ordered.sort(key=created, reverse=paging.order == "DESC")  # stable: ties keep ascending order
+    return ordered
 
 
-def _parse_int(params: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
-    raw = _param(params, name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InvalidParameter(f"{name} must be an integer {bound}, got {raw!r}.")
-    value = int(raw)
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InvalidParameter(f"{name} must be an integer {bound}, got {raw!r}.")
-    return value
-
-
-@dataclass(frozen=True)
-class _Paging:
-    """What every list call shares: sorting and paging."""
-
-    page_number: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-    order: str = "ASC"
-    sort_by: str = "GmtCreateTime"
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> _Paging:
-        sort_by = _param(params, "SortBy") or "GmtCreateTime"
-        if sort_by not in _SORT_KEYS:
-            raise InvalidParameter(f"SortBy must be one of {', '.join(sorted(_SORT_KEYS))}, got {sort_by!r}.")
-        order = (_param(params, "Order") or "ASC").upper()
-        if order not in ("ASC", "DESC"):
-            raise InvalidParameter(f"Order must be ASC or DESC, got {params.get('Order')!r}.")
-        return cls(
-            page_number=_parse_int(params, "PageNumber", 1, 1, None),
-            page_size=_parse_int(params, "PageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
-            order=order,
-            sort_by=sort_by,
-        )
-
-    def apply(self, items: Sequence[Any], created: Callable[[Any], datetime], tie: Callable[[Any], Any]) -> tuple[int, list[Any]]:
-        """Sort ``items`` and return (total, the requested page)."""
-        return self.page(self.sort(items, created, tie))
-
-    def sort(self, items: Sequence[Any], created: Callable[[Any], datetime], tie: Callable[[Any], Any]) -> list[Any]:
-        """``items`` in this request's order."""
-        ordered = sorted(items, key=tie)
-        ordered.sort(key=created, reverse=self.order == "DESC")  # stable: ties keep ascending order
-        return ordered
-
-    def page(self, ordered: Sequence[Any]) -> tuple[int, list[Any]]:
-        """(total, the requested page) of already ordered items."""
-        start = (self.page_number - 1) * self.page_size
-        return len(ordered), list(ordered[start : start + self.page_size])
-
-
-_SORT_KEYS = frozenset({"GmtCreateTime"})
-_LISTINGS_KEPT = 64  # sorted listings cached per catalog snapshot
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One ``Conditions`` entry."""
-
-    column: str
-    operator: str
-    value: str
-
-
-def _parse_json_list(params: Mapping[str, str], name: str, shape: str) -> list[Mapping[str, Any]] | None:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        items = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise InvalidParameter(f"{name} must be a JSON list like {shape}, got malformed JSON {raw[:200]!r}.") from None
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise InvalidParameter(f"{name} must be a JSON list of objects like {shape}, got {raw[:200]!r}.")
-    return items
-
-
-def _parse_tags(params: Mapping[str, str]) -> tuple[tuple[str, str | None], ...]:
-    shape = '[{"Key":"env","Value":"prod"}]'
-    items = _parse_json_list(params, "Tag", shape) or []
-    tags = []
-    for i, item in enumerate(items):
-        unknown = set(item) - {"Key", "Value"}
-        if unknown:
-            raise InvalidParameter(f"Tag[{i}] has unknown field(s) {', '.join(sorted(unknown))}; expected {shape}.")
-        key, value = item.get("Key"), item.get("Value")
-        if not isinstance(key, str) or not key:
-            raise InvalidParameter(f"Tag[{i}].Key must be a non-empty string; expected {shape}.")
-        if value is not None and not isinstance(value, str):
-            raise InvalidParameter(f"Tag[{i}].Value must be a string; expected {shape}.")
-        tags.append((key, value))
-    return tuple(tags)
-
-
-def _parse_conditions(params: Mapping[str, str]) -> tuple[Condition, ...]:
-    shape = '[{"Column":"ParameterSize","Operator":"LessThan","Value":"3000"}]'
-    items = _parse_json_list(params, "Conditions", shape) or []
-    conditions = []
-    for i, item in enumerate(items):
-        unknown = set(item) - {"Column", "Operator", "Value"}
-        if unknown:
-            raise InvalidParameter(f"Conditions[{i}] has unknown field(s) {', '.join(sorted(unknown))}; expected {shape}.")
-        column, operator, value = item.get("Column"), item.get("Operator"), item.get("Value")
-        if column not in CONDITION_COLUMNS:
-            raise InvalidParameter(
-                f"Conditions[{i}].Column {column!r} is not a known column; use one of {', '.join(sorted(CONDITION_COLUMNS))}."
-            )
-        if operator not in CONDITION_OPERATORS:
-            raise InvalidParameter(
-                f"Conditions[{i}].Operator {operator!r} is not known; use one of {', '.join(sorted(CONDITION_OPERATORS))}."
-            )
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise InvalidParameter(f"Conditions[{i}].Value must be a string (or a number); expected {shape}.")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InvalidParameter(f"Conditions[{i}].Value must be a finite number.")
-        conditions.append(Condition(column, operator, value if isinstance(value, str) else json.dumps(value)))
-    return tuple(conditions)
-
-
-@dataclass(frozen=True)
-class ListModelsQuery:
-    """A validated ListModels request."""
-
-    paging: _Paging = _Paging()
-    workspace_id: str | None = None
-    model_name: str | None = None
-    label: str | None = None
-    provider: str | None = None
-    domain: str | None = None
-    task: str | None = None
-    origin: str | None = None
-    query: str | None = None
-    model_type: str | None = None
-    collections: tuple[str, ...] = ()
-    tags: tuple[tuple[str, str | None], ...] = ()
-    conditions: tuple[Condition, ...] = ()
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> ListModelsQuery:
-        """Validate decoded query parameters; raises :class:`InvalidParameter`."""
-        collections = _param(params, "Collections") or ""
-        return cls(
-            paging=_Paging.from_params(params),
-            workspace_id=_param(params, "WorkspaceId"),
-            model_name=_param(params, "ModelName"),
-            label=_param(params, "Label"),
-            provider=_param(params, "Provider"),
-            domain=_param(params, "Domain"),
-            task=_param(params, "Task"),
-            origin=_param(params, "Origin"),
-            query=_param(params, "Query"),
-            model_type=_param(params, "ModelType"),
-            collections=tuple(c.strip() for c in collections.split(",") if c.strip()),
-            tags=_parse_tags(params),
-            conditions=_parse_conditions(params),
-        )
-
-
-@dataclass(frozen=True)
-class ListModelVersionsQuery:
-    """A validated ListModelVersions request."""
-
-    paging: _Paging = _Paging()
-    equals: tuple[tuple[str, str], ...] = ()
-    label: str | None = None
-
-    EQUALITY_FIELDS = ("ApprovalStatus", "VersionName", "FormatType", "FrameworkType", "SourceId", "SourceType")
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> ListModelVersionsQuery:
-        """Validate decoded query parameters; raises :class:`InvalidParameter`."""
-        equals = tuple((f, v) for f in cls.EQUALITY_FIELDS if (v := _param(params, f)) is not None)
-        return cls(paging=_Paging.from_params(params), equals=equals, label=_param(params, "Label"))
-
-
-# --------------------------------------------------------------------------- predicates
-
-
-def _pairs(obj: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    return obj.get(key) or []
-
-
-def _label_strings(obj: Mapping[str, Any]) -> Iterable[str]:
-    for pair in _pairs(obj, "Labels"):
-        yield pair.get("Key") or ""
-        yield pair.get("Value") or ""
-
-
-def field_equals(name: str, value: str) -> Predicate:
-    """The field equals ``value``."""
-    return lambda obj: obj.get(name) == value
-
-
-def label_contains(text: str) -> Predicate:
-    """Some label key or value contains ``text``."""
-    return lambda obj: any(text in s for s in _label_strings(obj))
-
-
-def model_name_matches(pattern: str) -> Predicate:
-    """Case-insensitive substring, or exact when wrapped in double quotes."""
-    if len(pattern) >= 2 and pattern.startswith('"') and pattern.endswith('"'):
-        exact = pattern[1:-1]
-        return lambda m: (m.get("ModelName") or "") == exact
-    needle = pattern.casefold()
-    return lambda m: needle in (m.get("ModelName") or "").casefold()
-
-
-def query_matches(text: str) -> Predicate:
-    """Case-insensitive substring of ModelName, Domain, Task or a label key/value."""
-    needle = text.casefold()
-
-    def pred(m: Mapping[str, Any]) -> bool:
-        fields = [m.get("ModelName"), m.get("Domain"), m.get("Task"), *_label_strings(m)]
-        return any(needle in f.casefold() for f in fields if isinstance(f, str))
-
-    return pred
-
-
-def provider_is(provider: str | None) -> Predicate:
-    """Public models of ``provider``, or the caller's own models when it is None."""
-    if provider is None:
-        return lambda m: not m.get("Provider")
-    return lambda m: m.get("Provider") == provider
-
-
-def in_any_collection(names: Sequence[str]) -> Predicate:
-    """The model belongs to at least one of ``names``."""
-    wanted = set(names)
-    return lambda m: bool(wanted.intersection(m.get("Collections") or ()))
-
-
-def has_tags(tags: Sequence[tuple[str, str | None]]) -> Predicate:
-    """Every (key, value) pair is among the model's Tags (value None: the key exists)."""
-
-    def pred(m: Mapping[str, Any]) -> bool:
-        have = [(t.get("Key"), t.get("Value")) for t in _pairs(m, "Tags")]
-        return all(any(k == key and (value is None or v == value) for k, v in have) for key, value in tags)
-
-    return pred
-
-
-_NUMBER_RE = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str) and _NUMBER_RE.match(value):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    return None
-
-
-def condition_holds(condition: Condition) -> Predicate:
-    """The model's ``condition.column`` compares to ``condition.value`` as asked."""
-    compare = _OPERATORS[condition.operator]
-    wanted_number = _as_number(condition.value)
-
-    def pred(m: Mapping[str, Any]) -> bool:
-        have = m.get(condition.column)
-        if have is None or isinstance(have, bool) or not isinstance(have, (str, int, float)):
-            return False
-        have_number = _as_number(have)
-        if have_number is not None and wanted_number is not None:
-            return compare(have_number, wanted_number)
-        return compare(have if isinstance(have, str) else json.dumps(have), condition.value)
-
-    return pred
-
-
-def model_predicates(q: ListModelsQuery) -> list[Predicate]:
-    """The filters a ListModels request asks for."""
-    preds = [provider_is(q.provider)]
-    for name, value in (
-        ("WorkspaceId", q.workspace_id),
-        ("Domain", q.domain),
-        ("Task", q.task),
-        ("Origin", q.origin),
-        ("ModelType", q.model_type),
-    ):
-        if value is not None:
-            preds.append(field_equals(name, value))
-    if q.model_name is not None:
-        preds.append(model_name_matches(q.model_name))
-    if q.label is not None:
-        preds.append(label_contains(q.label))
-    if q.query is not None:
-        preds.append(query_matches(q.query))
-    if q.collections:
-        preds.append(in_any_collection(q.collections))
-    if q.tags:
-        preds.append(has_tags(q.tags))
-    preds.extend(condition_holds(c) for c in q.conditions)
-    return preds
-
-
-def version_predicates(q: ListModelVersionsQuery) -> list[Predicate]:
-    """The filters a ListModelVersions request asks for."""
-    preds = [field_equals(name, value) for name, value in q.equals]
-    if q.label is not None:
-        preds.append(label_contains(q.label))
-    return preds
+def _page_of(ordered: Sequence[_T], paging: Paging) -> tuple[int, list[_T]]:
+    """(total, the requested page) of already ordered items; past the end, the page is empty."""
+    start = (paging.page_number - 1) * paging.page_size
+    return len(ordered), list(ordered[start : start + paging.page_size])
 
 
 # --------------------------------------------------------------------------- the catalog
@@ -646,17 +284,18 @@ def version_predicates(q: ListModelVersionsQuery) -> list[Predicate]:
 class Catalog:
     """The models the emulator serves; thread-safe, replaced atomically."""
 
-    def __init__(self, data: Mapping[str, Any] | str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, data: CatalogSource) -> None:
+        """``data``: catalog JSON data, or a path to a JSON file; raises :class:`~.errors.CatalogError`."""
         self._lock = threading.Lock()
-        self._snapshot = _build_snapshot(load_catalog_source(data) if data is not None else {"Models": []})
+        self._snapshot = _build_snapshot(_load_source(data))
 
     def _current(self) -> _Snapshot:
         with self._lock:
             return self._snapshot
 
-    def replace(self, data: Mapping[str, Any] | str | os.PathLike[str]) -> int:
+    def replace(self, data: CatalogSource) -> int:
         """Check ``data`` and swap it in whole; returns the model count. A bad catalog changes nothing."""
-        snapshot = _build_snapshot(load_catalog_source(data))
+        snapshot = _build_snapshot(_load_source(data))
         with self._lock:
             self._snapshot = snapshot
         return len(snapshot.entries)
@@ -684,11 +323,11 @@ class Catalog:
         if ordered is None:
             preds = model_predicates(query)
             matched = [e for e in snapshot.entries if all(p(e.public) for p in preds)]
-            ordered = query.paging.sort(matched, lambda e: e.created, lambda e: e.model_id)
+            ordered = _in_order(matched, query.paging, lambda e: e.created, lambda e: e.model_id)
             if len(snapshot.listings) >= _LISTINGS_KEPT:
                 snapshot.listings.clear()
             snapshot.listings[key] = ordered
-        total, page = query.paging.page(ordered)
+        total, page = _page_of(ordered, query.paging)
         return {"TotalCount": total, "Models": [copy.deepcopy(e.public) for e in page]}
 
     def _entry(self, model_id: str) -> _Entry:
@@ -708,7 +347,8 @@ class Catalog:
         entry = self._entry(model_id)
         preds = version_predicates(query)
         matched = [tv for tv in entry.versions if all(p(tv[1]) for p in preds)]
-        total, page = query.paging.apply(matched, lambda tv: tv[0], lambda tv: _natural_key(tv[1]["VersionName"]))
+        ordered_versions = _in_order(matched, query.paging, lambda tv: tv[0], lambda tv: _natural_key(tv[1]["VersionName"]))
+        total, page = _page_of(ordered_versions, query.paging)
         return {"TotalCount": total, "Versions": [copy.deepcopy(v) for _, v in page]}
 
     def get_model_version(self, model_id: str, version_name: str) -> dict[str, Any]:

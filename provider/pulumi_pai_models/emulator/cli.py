@@ -1,24 +1,34 @@
-"""Command line: ``emulator --catalog FILE --host 127.0.0.1 --port 0 --access-key ID:SECRET[:TOKEN] ...``.
+"""Command line: ``pai-models emulator`` (also ``python -m pulumi_pai_models.emulator``).
 
-The first line on stdout is ``listening on http://HOST:PORT`` (flushed), so a parent process can
-read the port. SIGINT or SIGTERM stops the server; the exit status is then 0. Bad arguments exit 2,
-a port that cannot be bound exits 1.
+Output on stdout, each line flushed: first ``listening on http://HOST:PORT``, so that a parent process
+can read the URL; then a line to paste into a shell, ``export ALIBABA_CLOUD_ACCESS_KEY_ID=...
+ALIBABA_CLOUD_ACCESS_KEY_SECRET=... PAI_MODELS_ENDPOINT=...`` with the public test key pair (with
+``--access-key``, only the endpoint and the accepted key ids: a secret given on the command line is never
+printed). SIGINT or SIGTERM stops the server, exit status 0. Bad arguments, a bad catalog, or an address
+that cannot be bound (a port in use) exit 2 with one line on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import shlex
 import signal
 import sys
+import textwrap
 import threading
 from collections.abc import Sequence
+from types import FrameType
 
-from . import DEFAULT_ACCESS_KEY_ID
-from .auth import AccessKey
-from .catalog import CatalogError
-from .server import EmulatorServer
+from .auth import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, AccessKey
+from .errors import CatalogError
+from .faults import ACTIONS, BODY_VARIANTS, FAULT_FIELDS
+from .server import ADMIN_ENDPOINTS, EmulatorServer
 
 __all__ = ["build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
 
 
 def _access_key(text: str) -> AccessKey:
@@ -38,11 +48,62 @@ def _latency(text: str) -> float:
     return value
 
 
+def _export_line(url: str, access_keys: Sequence[AccessKey] | None = None) -> str:
+    """The shell line that points ``pai-models`` at this emulator: the public test pair, or the ids of ``access_keys``."""
+    if access_keys is None:
+        pairs = {
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY_ID,
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEFAULT_ACCESS_KEY_SECRET,
+            "PAI_MODELS_ENDPOINT": url,
+        }
+        note = "the public test key pair, not a secret"
+    else:
+        pairs = {"PAI_MODELS_ENDPOINT": url}
+        note = f"accepting the access key(s) {', '.join(k.id for k in access_keys)} given with --access-key"
+    return "export " + " ".join(f"{name}={shlex.quote(value)}" for name, value in pairs.items()) + f"  # {note}"
+
+
+def _epilog() -> str:
+    width = 100
+    admin = []
+    for method, name, summary in ADMIN_ENDPOINTS:
+        head = f"  {method:<5}/_emulator/{name:<10} "
+        admin.append(textwrap.fill(summary, width, initial_indent=head, subsequent_indent=" " * len(head)))
+    fault = textwrap.fill(
+        f"a fault has the fields {', '.join(FAULT_FIELDS)}. A status of 400..599 answers that error; 200 lets "
+        f"the real answer through, corrupted as body says ({', '.join(BODY_VARIANTS)}); match is one of "
+        f"{', '.join(ACTIONS)}",
+        width,
+        initial_indent="  ",
+        subsequent_indent="    ",
+    )
+    return "\n".join(
+        [
+            "public test key pair (accepted unless --access-key is given; not a secret, it grants nothing elsewhere):",
+            f"  access key id      {DEFAULT_ACCESS_KEY_ID}",
+            f"  access key secret  {DEFAULT_ACCESS_KEY_SECRET}",
+            "",
+            'output: the first line is "listening on http://HOST:PORT"; the second, a line to paste into a shell:',
+            f"  {_export_line('http://HOST:PORT')}",
+            "",
+            "admin endpoints (unsigned JSON on the same port; loopback Host names only, refused with an Origin header):",
+            *admin,
+            fault,
+            "",
+            "exit codes:",
+            f"  {EXIT_OK:<4}stopped by SIGINT or SIGTERM",
+            f"  {EXIT_BAD_INPUT:<4}bad arguments or catalog, or the address cannot be bound (a port in use: try --port 0)",
+        ]
+    )
+
+
 def build_parser(prog: str = "emulator") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Serve a local emulator of PAI's model-registry API (ListModels, GetModel, "
+        description="Serve a local emulator of PAI's model-registry API (ListModels, GetModel,\n"
         "ListModelVersions, GetModelVersion) for tests and demos.",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--catalog", metavar="FILE", help='catalog JSON {"Models": [...]} (default: the demo catalog)')
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -54,7 +115,7 @@ def build_parser(prog: str = "emulator") -> argparse.ArgumentParser:
         action="append",
         type=_access_key,
         help="an accepted key pair, with an STS token if given (repeatable). Default: the public test pair "
-        f"{DEFAULT_ACCESS_KEY_ID} (secret in pulumi_pai_models.emulator.DEFAULT_ACCESS_KEY_SECRET).",
+        f"{DEFAULT_ACCESS_KEY_ID} / {DEFAULT_ACCESS_KEY_SECRET}",
     )
     parser.add_argument("--latency-ms", type=_latency, default=0, metavar="N", help="delay every API answer by N ms")
     parser.add_argument(
@@ -64,6 +125,11 @@ def build_parser(prog: str = "emulator") -> argparse.ArgumentParser:
     )
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr (never secrets)")
     return parser
+
+
+def _fail(prog: str, message: str) -> int:
+    print(f"{prog}: error: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "emulator") -> int:
@@ -81,23 +147,28 @@ def main(argv: Sequence[str] | None = None, prog: str = "emulator") -> int:
             verbose=args.verbose,
         )
     except (CatalogError, ValueError) as exc:
-        print(f"emulator: {exc}", file=sys.stderr)
-        return 2
+        return _fail(prog, str(exc))
     try:
         server.start()
     except OSError as exc:
-        print(f"emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        if exc.errno == errno.EADDRINUSE:
+            problem = f"port {args.port} on {args.host} is already in use"
+        else:
+            problem = f"cannot listen on {args.host} port {args.port}: {exc.strerror or exc}"
+        return _fail(prog, f"{problem}; choose another --port, or --port 0 for any free port")
 
     stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+            previous[signum] = signal.signal(signum, on_signal)
     try:
         print(f"listening on {server.url}", flush=True)
-        if args.access_keys is None:
-            print(f"emulator: accepting the public test key pair {DEFAULT_ACCESS_KEY_ID}", file=sys.stderr, flush=True)
+        print(_export_line(server.url, args.access_keys), flush=True)
         while not stop.wait(0.2):
             pass
     except KeyboardInterrupt:
@@ -106,8 +177,4 @@ def main(argv: Sequence[str] | None = None, prog: str = "emulator") -> int:
         server.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return EXIT_OK

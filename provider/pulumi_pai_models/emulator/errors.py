@@ -6,6 +6,7 @@ The tree::
 
     EmulatorError                      (500 InternalError)
     ├── InvalidParameter               (400 InvalidParameter)
+    │   └── CatalogError               (400 InvalidParameter; also a ValueError)
     ├── PayloadTooLarge                (413 PayloadTooLarge)
     ├── AuthError
     │   ├── MissingAuthorization       (400 MissingAuthorization)
@@ -32,6 +33,7 @@ __all__ = [
     "AdminForbidden",
     "ApiNotFound",
     "AuthError",
+    "CatalogError",
     "EmulatorError",
     "InjectedFault",
     "InvalidAuthorization",
@@ -68,15 +70,12 @@ class EmulatorError(Exception):
         *,
         code: str | None = None,
         status: int | None = None,
-        recommend: str | None = None,
     ) -> None:
         self.message = message if message is not None else self.default_message
         if code is not None:
             self.code = code
         if status is not None:
             self.status = status
-        if recommend is not None:
-            self.recommend = recommend
         super().__init__(f"{self.status} {self.code}: {self.message}")
 
     def body(self, request_id: str) -> dict[str, Any]:
@@ -96,6 +95,12 @@ class InvalidParameter(EmulatorError):
     code = "InvalidParameter"
     default_message = "A request parameter is invalid."
     recommend = "Check the parameter named in Message against the ListModels API reference."
+
+
+class CatalogError(InvalidParameter, ValueError):
+    """The catalog JSON is not a valid catalog (from a file, ``EmulatorServer(catalog=...)`` or ``PUT /_emulator/catalog``)."""
+
+    recommend = 'A catalog is {"Models": [Model, ...]} in the ListModels response shape; fix the item named in Message.'
 
 
 class PayloadTooLarge(EmulatorError):

@@ -24,13 +24,23 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from .catalog import Catalog
 from .errors import InvalidParameter
 
-__all__ = ["ACTIONS", "CatalogHooks", "Fault", "FaultQueue", "RequestLog", "parse_faults", "parse_hook"]
+__all__ = [
+    "ACTIONS",
+    "BODY_VARIANTS",
+    "FAULT_FIELDS",
+    "CatalogHooks",
+    "Fault",
+    "FaultQueue",
+    "RequestLog",
+    "parse_faults",
+    "parse_hook",
+]
 
 ACTIONS = ("ListModels", "GetModel", "ListModelVersions", "GetModelVersion")
 BODY_VARIANTS = ("malformed", "html", "missing_models", "missing_total")
@@ -50,26 +60,28 @@ _DEFAULT_CODES = {
 
 @dataclass(frozen=True)
 class Fault:
-    """One injected misbehaviour, applied to ``count`` API requests."""
+    """One injected misbehaviour, applied to ``count`` API requests; :func:`parse_faults` fills in the defaults."""
 
-    count: int = 1
-    status: int = 503
-    code: str = "ServiceUnavailable"
-    message: str = "The service is temporarily unavailable (injected fault)."
-    retry_after_ms: int | None = None
-    delay_ms: int = 0
-    body: str | None = None
-    reset_connection: bool = False
-    match: str | None = None
+    count: int
+    status: int
+    code: str
+    message: str
+    retry_after_ms: int | None
+    delay_ms: int
+    body: str | None
+    reset_connection: bool
+    match: str | None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _int(raw: Mapping[str, Any], name: str, where: str, default: int | None, low: int, high: int) -> int | None:
+#: The fields a fault spec may have.
+FAULT_FIELDS = tuple(f.name for f in fields(Fault))
+
+
+def _int(raw: Mapping[str, Any], name: str, where: str, default: int, low: int, high: int) -> int:
     value = raw.get(name, default)
-    if value is None and default is None:
-        return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidParameter(f"{where}.{name} must be an integer between {low} and {high}.")
     return value
@@ -78,15 +90,14 @@ def _int(raw: Mapping[str, Any], name: str, where: str, default: int | None, low
 def _parse_fault(raw: Any, where: str) -> Fault:
     if not isinstance(raw, Mapping):
         raise InvalidParameter(f"{where} must be an object.")
-    known = {"count", "status", "code", "message", "retry_after_ms", "delay_ms", "body", "reset_connection", "match"}
-    unknown = set(raw) - known
+    unknown = set(raw) - set(FAULT_FIELDS)
     if unknown:
         raise InvalidParameter(f"{where} has unknown field(s): {', '.join(sorted(map(str, unknown)))}.")
     count = _int(raw, "count", where, 1, 1, 1_000_000)
     status = _int(raw, "status", where, 503, 200, 599)
-    if 200 < status < 400:  # type: ignore[operator]
+    if 200 < status < 400:
         raise InvalidParameter(f"{where}.status must be 200 (with a body variant) or an error status 400..599.")
-    code = raw.get("code", _DEFAULT_CODES.get(status, "InjectedFault"))  # type: ignore[arg-type]
+    code = raw.get("code", _DEFAULT_CODES.get(status, "InjectedFault"))
     if not isinstance(code, str) or not code:
         raise InvalidParameter(f"{where}.code must be a non-empty string.")
     message = raw.get("message", f"Injected fault: {status} {code}.")
@@ -101,13 +112,14 @@ def _parse_fault(raw: Any, where: str) -> Fault:
     match = raw.get("match")
     if match is not None and match not in ACTIONS:
         raise InvalidParameter(f"{where}.match must be one of {', '.join(ACTIONS)}.")
+    retry_after = raw.get("retry_after_ms")
     return Fault(
-        count=count,  # type: ignore[arg-type]
-        status=status,  # type: ignore[arg-type]
+        count=count,
+        status=status,
         code=code,
         message=message,
-        retry_after_ms=_int(raw, "retry_after_ms", where, None, 0, 86_400_000),
-        delay_ms=_int(raw, "delay_ms", where, 0, 0, MAX_DELAY_MS),  # type: ignore[arg-type]
+        retry_after_ms=None if retry_after is None else _int(raw, "retry_after_ms", where, 0, 0, 86_400_000),
+        delay_ms=_int(raw, "delay_ms", where, 0, 0, MAX_DELAY_MS),
         body=body,
         reset_connection=reset,
         match=match,
@@ -121,33 +133,40 @@ def parse_faults(data: Any) -> list[Fault]:
     return [_parse_fault(f, f"faults[{i}]") for i, f in enumerate(data["faults"])]
 
 
+@dataclass
+class _Queued:
+    fault: Fault
+    remaining: int
+
+
 class FaultQueue:
     """Queued faults, consumed by API requests in order."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queue: list[list[Any]] = []  # [fault, remaining]
+        self._queue: list[_Queued] = []
 
     def add(self, faults: list[Fault]) -> int:
+        """Queue ``faults``; returns how many are pending."""
         with self._lock:
-            self._queue.extend([f, f.count] for f in faults)
+            self._queue.extend(_Queued(f, f.count) for f in faults)
             return len(self._queue)
 
     def take(self, action: str | None) -> Fault | None:
         """The fault for the next request of ``action``, if one is queued."""
         with self._lock:
             for i, item in enumerate(self._queue):
-                fault = item[0]
-                if fault.match is None or fault.match == action:
-                    item[1] -= 1
-                    if item[1] <= 0:
+                if item.fault.match is None or item.fault.match == action:
+                    item.remaining -= 1
+                    if item.remaining <= 0:
                         del self._queue[i]
-                    return fault
+                    return item.fault
             return None
 
     def pending(self) -> list[dict[str, Any]]:
+        """The queued faults as JSON, each with how many requests it still applies to."""
         with self._lock:
-            return [dict(f.to_json(), remaining=n) for f, n in self._queue]
+            return [dict(item.fault.to_json(), remaining=item.remaining) for item in self._queue]
 
     def clear(self) -> None:
         with self._lock:
@@ -166,36 +185,44 @@ def parse_hook(data: Any) -> tuple[int, Catalog]:
     return after, Catalog(data["catalog"])
 
 
+@dataclass
+class _Hook:
+    remaining: int
+    catalog: Catalog
+
+
 class CatalogHooks:
     """Catalog replacements that happen after a number of further API requests."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._hooks: list[list[Any]] = []  # [remaining, catalog]
+        self._hooks: list[_Hook] = []
 
     def add(self, after: int, catalog: Catalog) -> None:
         with self._lock:
-            self._hooks.append([after, catalog])
+            self._hooks.append(_Hook(after, catalog))
 
     def due_now(self) -> list[Catalog]:
         """Hooks registered with 0 requests to wait (removed)."""
         with self._lock:
-            due = [c for n, c in self._hooks if n <= 0]
-            self._hooks = [h for h in self._hooks if h[0] > 0]
-            return due
+            return self._take_due()
 
     def request_done(self) -> list[Catalog]:
         """Count one finished API request; returns the catalogs now due, in registration order."""
         with self._lock:
             for hook in self._hooks:
-                hook[0] -= 1
-            due = [c for n, c in self._hooks if n <= 0]
-            self._hooks = [h for h in self._hooks if h[0] > 0]
-            return due
+                hook.remaining -= 1
+            return self._take_due()
+
+    def _take_due(self) -> list[Catalog]:
+        due = [h.catalog for h in self._hooks if h.remaining <= 0]
+        self._hooks = [h for h in self._hooks if h.remaining > 0]
+        return due
 
     def pending(self) -> list[dict[str, Any]]:
+        """The waiting hooks as JSON."""
         with self._lock:
-            return [{"remaining_requests": n, "models": len(c)} for n, c in self._hooks]
+            return [{"remaining_requests": h.remaining, "models": len(h.catalog)} for h in self._hooks]
 
     def clear(self) -> None:
         with self._lock:
@@ -210,7 +237,8 @@ class RequestLog:
         self._entries: deque[dict[str, Any]] = deque(maxlen=maxlen)
 
     def record(self, *, action: str | None, method: str, path: str, query: Mapping[str, str],
-               status: int, access_key_id: str | None, started: float) -> None:
+               status: int | None, access_key_id: str | None, started: float) -> None:
+        """Log one API request; ``status`` is None when the connection was dropped without an answer."""
         entry = {
             "action": action,
             "method": method,

@@ -8,18 +8,8 @@ API routes (signed, as the PAI SDK sends them; path segments are percent-decoded
     GET /api/v1/models/{ModelId}/versions/{VersionName}     GetModelVersion
 
 Admin routes (unsigned, JSON in and out; refused when the request has an ``Origin`` header, and,
-unless ``allow_remote_admin``, when its ``Host`` is not a loopback name)::
-
-    GET  /_emulator/health      {"status": "ok", "models": N}
-    GET  /_emulator/catalog     {"Models": [...]}   (Versions kept)
-    PUT  /_emulator/catalog     body {"Models": [...]}; replaces the catalog atomically -> {"models": N}
-    GET  /_emulator/faults      {"faults": [pending faults with "remaining"]}
-    POST /_emulator/faults      body {"faults": [...]} (see faults.py); appends -> {"pending": N}
-    GET  /_emulator/hooks       {"hooks": [{"remaining_requests": N, "models": M}]}
-    POST /_emulator/hooks       body {"mutate_after_request": N, "catalog": {...}} -> {"pending": N}
-    POST /_emulator/reset       clears faults, hooks and the request log (not the catalog)
-    GET  /_emulator/requests    {"requests": [{"action", "method", "path", "query", "status",
-                                               "access_key_id", "time", "duration_ms"}]}
+unless ``allow_remote_admin``, when its ``Host`` is not a loopback name): the table
+:data:`ADMIN_ENDPOINTS`, which ``pai-models emulator --help`` prints.
 
 Every answer carries a fresh ``RequestId`` in its JSON body and the ``x-acs-request-id`` header.
 """
@@ -41,8 +31,8 @@ from socketserver import TCPServer
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
-from .auth import Authenticator, SignedRequest, claimed_access_key_id
-from .catalog import Catalog, ListModelsQuery, ListModelVersionsQuery, load_catalog_source
+from .auth import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Authenticator, SignedRequest, claimed_access_key_id
+from .catalog import Catalog, CatalogSource, load_demo_catalog
 from .errors import (
     AdminForbidden,
     ApiNotFound,
@@ -55,8 +45,9 @@ from .errors import (
     new_request_id,
 )
 from .faults import CatalogHooks, Fault, FaultQueue, RequestLog, parse_faults, parse_hook
+from .params import ListModelsQuery, ListModelVersionsQuery
 
-__all__ = ["EmulatorServer", "is_loopback_host"]
+__all__ = ["ADMIN_ENDPOINTS", "EmulatorServer", "is_loopback_host"]
 
 MAX_API_BODY = 1 << 20
 MAX_ADMIN_BODY = 64 << 20
@@ -130,13 +121,23 @@ def _route(raw_path: str) -> tuple[str, str | None, tuple[str, ...]]:
     raise ApiNotFound(f"No API at {raw_path[:200]!r}.")
 
 
+#: The admin endpoints, as (method, name under ``/_emulator/``, what it takes and answers). The routes
+#: and ``pai-models emulator --help`` are derived from this table.
+ADMIN_ENDPOINTS: tuple[tuple[str, str, str], ...] = (
+    ("GET", "health", '-> {"status": "ok", "models": N}'),
+    ("GET", "catalog", '-> {"Models": [...]}, each model with its Versions'),
+    ("PUT", "catalog", 'body {"Models": [...]}: replaces the catalog whole (a bad one changes nothing) -> {"models": N}'),
+    ("GET", "faults", '-> {"faults": [...]}, the queued faults, each with "remaining"'),
+    ("POST", "faults", 'body {"faults": [{"count": 1, "status": 503, ...}]}: queues faults -> {"pending": N}'),
+    ("GET", "hooks", '-> {"hooks": [{"remaining_requests": N, "models": M}]}'),
+    ("POST", "hooks", 'body {"mutate_after_request": N, "catalog": {"Models": [...]}}: swaps the catalog after N more '
+     'API requests -> {"pending": N}'),
+    ("POST", "reset", 'no body: clears faults, hooks and the request log, not the catalog -> {"reset": true}'),
+    ("GET", "requests", '-> {"requests": [{"action", "method", "path", "query", "status", "access_key_id", "time", '
+     '"duration_ms"}]}'),
+)
 _ADMIN_ROUTES: dict[str, tuple[str, ...]] = {
-    "health": ("GET",),
-    "catalog": ("GET", "PUT"),
-    "faults": ("GET", "POST"),
-    "hooks": ("GET", "POST"),
-    "reset": ("POST",),
-    "requests": ("GET",),
+    name: tuple(m for m, n, _ in ADMIN_ENDPOINTS if n == name) for _, name, _ in ADMIN_ENDPOINTS
 }
 
 
@@ -326,7 +327,7 @@ class _Handler(BaseHTTPRequestHandler):
             method=self.command,
             path=ex.path,
             query=ex.query,
-            status=status,  # type: ignore[arg-type]
+            status=status,
             access_key_id=claimed_access_key_id(self.headers.get("Authorization")),
             started=ex.started,
         )
@@ -508,15 +509,16 @@ class EmulatorServer:
     """A local PAI model-registry API over a catalog, for tests and demos.
 
     ``catalog`` is a catalog mapping or a path to a JSON file (default: the shipped demo catalog).
-    ``access_keys`` is ``{id: secret}`` or ``[(id, secret[, security_token]), ...]`` (default: the
-    public test pair ``DEFAULT_ACCESS_KEY_ID`` / ``DEFAULT_ACCESS_KEY_SECRET``). ``latency_ms``
+    ``access_keys`` is ``{id: secret}``, ``{id: (secret, security_token)}`` or
+    ``[(id, secret[, security_token]) | AccessKey, ...]`` (default: the public test pair
+    ``DEFAULT_ACCESS_KEY_ID`` / ``DEFAULT_ACCESS_KEY_SECRET``). ``latency_ms``
     delays every API answer. Binding a non-loopback ``host`` needs ``allow_remote_admin=True``,
     because the admin endpoints are unsigned.
     """
 
     def __init__(
         self,
-        catalog: Mapping[str, Any] | str | Any = None,
+        catalog: CatalogSource | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         access_keys: Any = None,
@@ -524,8 +526,6 @@ class EmulatorServer:
         allow_remote_admin: bool = False,
         verbose: bool = False,
     ) -> None:
-        from . import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
-
         if not isinstance(host, str) or not host:
             raise ValueError("host must be a non-empty string.")
         if not allow_remote_admin and not is_loopback_host(host):
@@ -543,10 +543,8 @@ class EmulatorServer:
         self.latency_ms = latency_ms
         self.allow_remote_admin = allow_remote_admin
         self.verbose = verbose
-        self.catalog = Catalog(load_demo_catalog() if catalog is None else load_catalog_source(catalog))
-        if access_keys is None:
-            access_keys = {DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET}
-        self.authenticator = Authenticator(access_keys)
+        self.catalog = Catalog(load_demo_catalog() if catalog is None else catalog)
+        self.authenticator = _authenticator(access_keys)
         self.faults = FaultQueue()
         self.hooks = CatalogHooks()
         self.request_log = RequestLog()
@@ -588,10 +586,6 @@ class EmulatorServer:
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    @property
-    def running(self) -> bool:
-        return self._httpd is not None
-
     def _bound(self) -> tuple[str, int]:
         httpd = self._httpd
         if httpd is None:
@@ -615,9 +609,16 @@ class EmulatorServer:
         return f"http://{self.endpoint}"
 
     # -- the admin operations, in-process
-    def set_catalog(self, catalog: Mapping[str, Any] | str) -> int:
+    def set_catalog(self, catalog: CatalogSource) -> int:
         """Replace the catalog (as ``PUT /_emulator/catalog``); returns the model count."""
         return self.catalog.replace(catalog)
+
+    def set_access_keys(self, access_keys: Any = None) -> None:
+        """Accept these key pairs from now on instead (same forms as the constructor's; None: the public test pair).
+
+        In-process only: no admin endpoint changes keys, so an unsigned caller cannot grant itself access.
+        """
+        self.authenticator = _authenticator(access_keys)
 
     def add_faults(self, faults: list[Mapping[str, Any]]) -> int:
         """Queue faults (as ``POST /_emulator/faults``); returns how many are pending."""
@@ -632,3 +633,7 @@ class EmulatorServer:
         self.faults.clear()
         self.hooks.clear()
         self.request_log.clear()
+
+
+def _authenticator(access_keys: Any) -> Authenticator:
+    return Authenticator({DEFAULT_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_SECRET} if access_keys is None else access_keys)
