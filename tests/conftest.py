@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
+import json
+import re
 import types
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 import hypothesis  # noqa: F401  imported up front: see the note below
 import pytest
+from alibabacloud_aiworkspace20210204 import models
+from alibabacloud_aiworkspace20210204.client import Client
+from alibabacloud_tea_openapi import utils_models as open_api_util_models
+from alibabacloud_tea_openapi.exceptions import ClientException
+from alibabacloud_tea_openapi.models import Config
 from alibabacloud_tea_openapi.utils import Utils as OpenApiUtils
+from darabonba.runtime import RuntimeOptions
 from pulumi_pai_models import Settings
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorServer, load_demo_catalog
 
@@ -94,3 +105,189 @@ def acs3_headers(server, pathname: str, query: dict, key: str, secret: str, extr
     request = types.SimpleNamespace(method="GET", pathname=pathname, query=query, headers=headers)
     headers["Authorization"] = OpenApiUtils.get_authorization(request, "ACS3-HMAC-SHA256", hashlib.sha256(b"").hexdigest(), key, secret)
     return headers
+
+
+# -- the emulator's own tests (tests/test_emulator_*.py) ------------------------------------------------------
+# Expected results there are written out by hand from the small TEST_CATALOG below, never taken from the
+# emulator's own output. They drive the emulator with Alibaba's own SDK (alibabacloud_aiworkspace20210204),
+# as users do; raw HTTP only where the SDK cannot send the request or hides the answer.
+
+KEY, SECRET = "LTAItestKeyOne", "test-secret-one"
+STS_KEY, STS_SECRET, STS_TOKEN = "STS.testKey", "sts-secret", "CAIS+token/with=odd&chars"
+TEST_KEYS = [(KEY, SECRET), (STS_KEY, STS_SECRET, STS_TOKEN), (DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)]
+UUID_UPPER = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
+
+
+def make_version(name: str, created: str, status: str, **extra: Any) -> dict[str, Any]:
+    """A ModelVersion for a catalog."""
+    v = {
+        "VersionName": name,
+        "GmtCreateTime": created,
+        "GmtModifiedTime": created,
+        "Uri": f"oss://bucket.oss-cn-hangzhou.aliyuncs.com/models/{name}/",
+        "ApprovalStatus": status,
+        "FormatType": "SavedModel",
+        "FrameworkType": "TensorFlow",
+        "SourceType": "TrainingService",
+        "SourceId": f"train-{name}",
+        "InferenceSpec": {"processor": "tensorflow_cpu_2.7"},
+        "Labels": [],
+    }
+    v.update(extra)
+    return v
+
+
+# Public ("pai") models, ascending by (GmtCreateTime, ModelId): m-a, m-c, m-b, m-g.
+# Own models (no Provider), ascending: m-f, m-d, m-e, m-x.
+TEST_CATALOG: dict[str, Any] = {
+    "Models": [
+        {
+            "ModelId": "m-a", "ModelName": "Alpha-Chat", "Provider": "pai", "Domain": "nlp",
+            "Task": "text-generation", "Origin": "ModelScope", "ModelType": "Checkpoint",
+            "ParameterSize": 1500, "OrderNumber": 5, "GmtCreateTime": "2024-01-01T00:00:00Z",
+            "Labels": [{"Key": "family", "Value": "qwen"}], "Collections": ["QuickStart"], "Tags": [],
+            "LatestVersion": make_version("1.0.0", "2024-01-01T00:00:00Z", "Approved"),
+        },
+        {
+            "ModelId": "m-b", "ModelName": "alpha-chat-large", "Provider": "pai", "Domain": "nlp",
+            "Task": "text-generation", "Origin": "HuggingFace", "ModelType": "Checkpoint",
+            "ParameterSize": 7000, "OrderNumber": 9, "GmtCreateTime": "2024-02-01T00:00:00Z",
+            "Labels": [{"Key": "family", "Value": "llama"}], "Collections": ["LLM"],
+        },
+        {
+            "ModelId": "m-c", "ModelName": "vision-net", "Provider": "pai", "Domain": "cv",
+            "Task": "image-classification", "Origin": "ModelScope", "ModelType": "Endpoint",
+            "ParameterSize": 25, "OrderNumber": 1, "GmtCreateTime": "2024-01-01T00:00:00Z",
+            "Labels": [{"Key": "usage", "Value": "not-for-NLP"}], "Collections": ["QuickStart", "AI4D"],
+        },
+        {
+            "ModelId": "m-g", "ModelName": "alpha-chat", "Provider": "pai", "Domain": "nlp",
+            "Task": "text-generation", "GmtCreateTime": "2024-05-01T00:00:00Z",
+        },
+        {
+            "ModelId": "m-d", "ModelName": "fraud-detector", "WorkspaceId": "ws-1", "Domain": "tabular",
+            "Task": "tabular-classification", "GmtCreateTime": "2024-03-01T00:00:00Z",
+            "Tags": [{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "risk"}],
+            "LatestVersion": make_version("9.9.9", "2030-01-01T00:00:00Z", "Approved"),  # replaced by Versions
+            "Versions": [
+                make_version("1.0.0", "2024-03-01T00:00:00Z", "Approved", Labels=[{"Key": "dataset", "Value": "q1"}]),
+                make_version("1.1.0", "2024-04-01T00:00:00Z", "Approved", FormatType="PMML", FrameworkType="XGBoost"),
+                make_version("1.2.0", "2024-05-01T00:00:00Z", "Pending", Labels=[{"Key": "dataset", "Value": "q2"}]),
+                make_version("0.9.0", "2024-02-01T00:00:00Z", "Rejected", SourceType="PAIFlow", SourceId="run-1"),
+            ],
+        },
+        {
+            "ModelId": "m-e", "ModelName": "churn", "WorkspaceId": "ws-2", "GmtCreateTime": "2024-03-15T00:00:00Z",
+            "Tags": [{"Key": "env", "Value": "staging"}, {"Key": "team", "Value": "risk"}],
+            "LatestVersion": make_version("2.0.0", "2024-03-15T00:00:00Z", "Approved"),
+        },
+        {
+            "ModelId": "m-f", "ModelName": "Fraud-Rules", "WorkspaceId": "ws-1", "GmtCreateTime": "2023-12-01T00:00:00Z",
+            "Tags": [{"Key": "env", "Value": "prod"}], "Labels": [{"Key": "env-like", "Value": "prod"}],
+        },
+        {
+            "ModelId": "m x/1", "ModelName": "a+b c/d~*'()!", "GmtCreateTime": "2024-06-01T00:00:00Z",
+            "Versions": [
+                make_version("v 1/2", "2024-06-01T00:00:00Z", "Approved"),
+                make_version("1.0.0", "2024-05-01T00:00:00Z", "Pending"),
+            ],
+        },
+    ]
+}
+PAI_ASC = ["m-a", "m-c", "m-b", "m-g"]
+OWN_ASC = ["m-f", "m-d", "m-e", "m x/1"]
+
+
+@pytest.fixture
+def pai_server(emulator_server):
+    """The session's emulator serving TEST_CATALOG to TEST_KEYS, with no faults and an empty request log.
+
+    Afterwards it serves the demo catalog to the public test pair again, as the `emulator` fixture expects.
+    """
+    emulator_server.set_access_keys(TEST_KEYS)
+    emulator_server.set_catalog(TEST_CATALOG)
+    emulator_server.reset()
+    yield emulator_server
+    emulator_server.reset()
+    emulator_server.set_access_keys(None)
+    emulator_server.set_catalog(load_demo_catalog())
+
+
+def make_client(srv: EmulatorServer, key: str = KEY, secret: str = SECRET, **extra: Any) -> Client:
+    """Alibaba's SDK client for the emulator at `srv` (anything with `.endpoint`)."""
+    return Client(Config(access_key_id=key, access_key_secret=secret, endpoint=srv.endpoint, protocol="http", **extra))
+
+
+def list_models(srv: EmulatorServer, client: Client | None = None, **kwargs: Any) -> tuple[int, list[str]]:
+    """(TotalCount, the ModelIds of the page) of a ListModels call through the SDK."""
+    client = client or make_client(srv)
+    body = client.list_models_with_options(models.ListModelsRequest(**kwargs), {}, RuntimeOptions()).body
+    return body.total_count, [m.model_id for m in body.models]
+
+
+def ids(srv: EmulatorServer, **kwargs: Any) -> list[str]:
+    """All ModelIds a ListModels call finds (one page of 100), checked against its TotalCount."""
+    kwargs.setdefault("page_size", 100)
+    total, got = list_models(srv, **kwargs)
+    assert total == len(got)
+    return got
+
+
+def tag(key: str, value: str | None = None) -> models.ListModelsRequestTag:
+    return models.ListModelsRequestTag(key=key, value=value)
+
+
+def cond(column: str, operator: str, value: str) -> models.ListModelsRequestConditions:
+    return models.ListModelsRequestConditions(column=column, operator=operator, value=value)
+
+
+def raw_call(srv: EmulatorServer, pathname: str, query: dict[str, str] | None = None, *, action: str = "ListModels",
+             client: Client | None = None) -> dict[str, Any]:
+    """Call through the SDK's generic call_api: real signing, raw bytes and headers back."""
+    params = open_api_util_models.Params(
+        action=action, version="2021-02-04", protocol="HTTPS", pathname=pathname, method="GET",
+        auth_type="AK", style="ROA", req_body_type="json", body_type="byte",
+    )
+    req = open_api_util_models.OpenApiRequest(query=query or {})
+    return (client or make_client(srv)).call_api(params, req, RuntimeOptions())
+
+
+def expect_error(fn: Callable[[], Any], code: str, status: int, exc_type: type = ClientException) -> Any:
+    """The SDK exception `fn` raises, checked for its code, HTTP status and request id."""
+    with pytest.raises(exc_type) as info:
+        fn()
+    err = info.value
+    assert err.code == code, err
+    assert err.status_code == status, err
+    assert UUID_UPPER.match(err.request_id), err.request_id
+    return err
+
+
+def send(srv: Any, method: str, target: str, headers: dict[str, str] | None = None,
+         body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One raw HTTP request to the emulator: (status, lower-cased headers, body)."""
+    conn = http.client.HTTPConnection(srv.host, srv.port, timeout=10)
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def admin(srv: Any, method: str, name: str, data: Any = None) -> tuple[int, Any]:
+    """Call the emulator admin endpoint /_emulator/<name> over HTTP: (status, the JSON answer)."""
+    body = None if data is None else json.dumps(data).encode("utf-8")
+    status, _, raw = send(srv, method, f"/_emulator/{name}", {"Content-Type": "application/json"} if body else {}, body)
+    return status, json.loads(raw)
+
+
+def assert_alibaba_error(status: int, headers: dict[str, str], body: bytes, code: str, expected_status: int) -> dict[str, Any]:
+    """The raw answer is Alibaba's error shape with `code` and `expected_status`; returns the body."""
+    assert status == expected_status
+    data = json.loads(body)
+    assert set(data) == {"RequestId", "Code", "Message", "Recommend"}
+    assert data["Code"] == code
+    assert UUID_UPPER.match(data["RequestId"])
+    assert headers["x-acs-request-id"] == data["RequestId"]
+    return data
