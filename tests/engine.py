@@ -1,5 +1,6 @@
-"""The real Pulumi engine for tests: the CLI (built by scripts/ensure-pulumi.sh when absent) and stacks
-on a local file backend with passphrase secrets, driven through the Automation API."""
+"""The real Pulumi engine for tests (and bench/run.py): the CLI (built by scripts/ensure-pulumi.sh when absent)
+and stacks on a local file backend with passphrase secrets, driven through the Automation API (inline
+programs) or run as `pulumi` subprocesses on project directories (`cli_env`, `run_pulumi`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pulumi import automation as auto
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
 PASSPHRASE = "pai-models-tests"
+# What PATH holds besides the CLI's folder in `cli_env`: the system's folders only, none with this project's Python.
+SYSTEM_PATH = os.pathsep.join(["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"])
 
 
 @functools.cache
@@ -64,9 +67,48 @@ def inline_stack(
         pulumi_home=variables["PULUMI_HOME"],
         env_vars=variables,
         pulumi_command=auto.PulumiCommand(root=str(pulumi_bin_dir().parent)),
-        project_settings=auto.ProjectSettings(name=project, runtime="python", backend=auto.ProjectBackend(url=variables["PULUMI_BACKEND_URL"])),
+        project_settings=auto.ProjectSettings(
+            name=project, runtime="python", backend=auto.ProjectBackend(url=variables["PULUMI_BACKEND_URL"])
+        ),
     )
     s = auto.create_or_select_stack(stack_name=stack, project_name=project, program=program, opts=workspace)
     if config:
         s.set_all_config(dict(config))
     return s
+
+
+def cli_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Environment for `pulumi` run as a subprocess on a project directory, as a user's shell would have it.
+
+    The CLI's folder first on PATH, then only the system's folders; no PULUMI_PYTHON_CMD, no active
+    virtualenv, no PYTHONPATH: the program's Python comes from the project's Pulumi.yaml. State and the
+    plugin home live under `home`.
+    """
+    dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "CONDA_PREFIX")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_") and k not in dropped}
+    (home / "state").mkdir(parents=True, exist_ok=True)
+    env.update(
+        {
+            "PULUMI_HOME": str(home / "pulumi-home"),
+            "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
+            "PATH": f"{pulumi_bin_dir()}{os.pathsep}{SYSTEM_PATH}",
+        }
+    )
+    env.update(extra or {})
+    return env
+
+
+def run_pulumi(
+    *args: str, cwd: Path, env: Mapping[str, str], check: bool = True, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """`pulumi ARGS` (the CLI of `pulumi_bin_dir()`) in `cwd`; with `check`, a non-zero exit fails with the CLI's output."""
+    command = [str(pulumi_bin_dir() / "pulumi"), "--non-interactive", *args]
+    done = subprocess.run(command, check=False, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout)
+    if check and done.returncode != 0:
+        raise AssertionError(
+            f"`pulumi {' '.join(args)}` in {cwd} exited {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+        )
+    return done
