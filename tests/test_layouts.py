@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -171,9 +172,12 @@ def test_pulumi_install_creates_the_virtualenv_where_pulumi_yaml_says(tmp_path, 
         pytest.skip("pulumi install needs the package index (pip upgrades pip, setuptools and wheel)")
     root = tmp_path / "project"
     write_project(root, virtualenv="venv")
+    # A copy, so that building it leaves no build/ or *.egg-info in the checkout.
+    package = shutil.copytree(REPO / "provider", tmp_path / "provider", ignore=shutil.ignore_patterns(
+        "build", "*.egg-info", "__pycache__", ".mypy_cache"))  # fmt: skip
     (root / "requirements.txt").write_text(textwrap.dedent(f"""\
         -c {REPO / "requirements.lock"}
-        {REPO / "provider"}
+        {package}
         """))  # fmt: skip
     # python3 from the folder of this interpreter's base Python creates it. (Not PULUMI_PYTHON_CMD=<a path>: with
     # a virtualenv the host takes that variable as a file name inside the venv's bin/.)
