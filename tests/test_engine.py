@@ -15,11 +15,14 @@ import urllib.request
 
 import pulumi
 import pytest
+
 from engine import inline_stack
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model_output
 from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
 from standin import RecordedDeployment, recorded
+
+pytestmark = pytest.mark.engine
 
 KEY_ID = "LTAIe2eTestKey"
 SECRET = "e2e-" + secrets.token_hex(16)  # unique, so finding it anywhere is a real leak

@@ -32,10 +32,10 @@ import yaml
 from engine import REPO, inline_stack, pulumi_bin_dir
 from packaging.requirements import Requirement
 from pulumi import automation as auto
-from pulumi_pai_models import PaiModelsClient, Settings
+from pulumi_pai_models import PaiModelsClient, Settings, lifecycle
 from pulumi_pai_models.cli import build_parser
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
-from pulumi_pai_models.lookup import find_model, parse_arguments
+from pulumi_pai_models.registry import CachedRegistry
 
 EXAMPLES = REPO / "examples"
 BIN = Path(sys.executable).parent
@@ -149,6 +149,7 @@ def test_example_is_a_runnable_python_project(example):
     assert (folder / "README.md").read_text().strip()
 
 
+@pytest.mark.engine
 def test_quickstart_in_the_engine(tmp_path, emulator):
     example = "quickstart"
     stack = inline_stack(tmp_path, example_program(example), project=project_name(example), config=engine_config(emulator))
@@ -164,6 +165,7 @@ def test_quickstart_in_the_engine(tmp_path, emulator):
     stack.destroy()
 
 
+@pytest.mark.engine
 def test_select_by_tag_and_condition_in_the_engine(tmp_path, emulator):
     example = "select-by-tag-and-condition"
     catalog = selection_catalog()
@@ -198,8 +200,8 @@ class EmulatorBackedMocks(pulumi.runtime.Mocks):
     """Mocks that record every resource's inputs and resolve ModelLookup against the emulator.
 
     The mocks never call a provider (ModelLookup's dynamic provider included): they get the inputs
-    only. For ModelLookup, `new_resource` runs `lookup.find_model` with the lookup's filters, as the
-    provider's `check` does in the engine, and returns its outputs.
+    only. For ModelLookup, `new_resource` runs the lookup lifecycle's `check`, as the provider does in
+    the engine, and returns what it resolved.
     """
 
     def __init__(self, settings: Settings):
@@ -209,10 +211,10 @@ class EmulatorBackedMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         self.inputs[args.name] = (args.typ, dict(args.inputs))
         outputs = dict(args.inputs)
-        if args.typ == LOOKUP_TYPE:
-            query, selection = parse_arguments(args.inputs)
-            result = find_model(PaiModelsClient(self.settings), query, selection)
-            outputs.update(result.outputs(), query_summary=query.describe())
+        if args.typ == LOOKUP_TYPE:  # what the provider's check does in the engine
+            checked = lifecycle.check({}, args.inputs, CachedRegistry(PaiModelsClient(self.settings)), move_hint="-")
+            assert not checked.failures, checked.failures
+            outputs = checked.inputs
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):

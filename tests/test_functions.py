@@ -62,7 +62,9 @@ def test_get_model_exact_name_by_public_provider_in_chinese(emulator, settings):
     result = get_model(model_name='"情感分析"', provider="pai", settings=settings)
     assert result.model_id == reference["ModelId"]
     assert result.uri == reference["LatestVersion"]["Uri"]
-    assert result.version.inference_spec == reference["LatestVersion"]["InferenceSpec"]
+    assert result.model_version.inference_spec == reference["LatestVersion"]["InferenceSpec"]
+    with pytest.deprecated_call(match="model_version"):  # the old name still works for one release
+        assert result.version == result.model_version
 
 
 def test_get_model_errors(emulator, settings):

@@ -17,7 +17,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
-from pulumi_pai_models.resource import OUTPUT_KEYS, ModelLookupProvider
+from pulumi_pai_models.lifecycle import OUTPUT_NAMES as OUTPUT_KEYS
+from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 
 FRAUD = '"fraud-detector"'
 
@@ -30,6 +31,7 @@ def demo_model(name):
 def provider(emulator, monkeypatch):
     for name in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_REGION_ID"):
         monkeypatch.delenv(name, raising=False)
+    begin_operation()  # each test is a new engine operation: nothing answered before is reused
     p = ModelLookupProvider()
     stack_config = {
         "pai-models:endpoint": emulator.url,
@@ -75,7 +77,7 @@ def test_bad_argument_is_a_check_failure_naming_the_property_before_any_call(pro
 def test_no_match_is_a_check_failure_with_the_message(provider):
     result = provider.check({}, {"model_name": '"no-such-model"'})
     assert len(result.failures) == 1
-    assert result.failures[0].reason.startswith("NoMatch: no model matches ModelName='\"no-such-model\"'")
+    assert result.failures[0].reason.startswith("NoModelMatch: no model matches ModelName='\"no-such-model\"'")
 
 
 def test_diff_is_empty_when_nothing_changed_and_names_uri_when_a_version_arrives(provider, emulator):
@@ -93,6 +95,7 @@ def test_diff_is_empty_when_nothing_changed_and_names_uri_when_a_version_arrives
     fraud.pop("LatestVersion", None)  # the emulator derives it from the newest version
     emulator.set_catalog(catalog)
 
+    begin_operation()  # the next preview
     news = provider.check(olds, {"model_name": FRAUD}).inputs
     diff = provider.diff(created.id, olds, news)
     assert diff.changes is True and diff.replaces == []
@@ -106,6 +109,7 @@ def test_diff_is_empty_when_nothing_changed_and_names_uri_when_a_version_arrives
 def test_read_re_resolves_and_delete_touches_nothing(provider, emulator):
     created = provider.create(provider.check({}, {"model_name": FRAUD}).inputs)
     emulator.reset()
+    begin_operation()  # pulumi refresh
     read = provider.read(created.id, created.outs)
     assert read.id == created.id and read.outs["uri"] == created.outs["uri"]
     assert api_requests(emulator, "ListModels")
@@ -125,7 +129,8 @@ def test_approval_status_and_pinned_version(provider):
     pinned = provider.check({}, {"model_name": FRAUD, "version": oldest["VersionName"]}).inputs
     assert pinned["uri"] == oldest["Uri"]
     missing = provider.check({}, {"model_name": FRAUD, "version": "0.0.0-missing"})
-    assert "has no version '0.0.0-missing'" in missing.failures[0].reason
+    assert "there is no version '0.0.0-missing'; its versions: " in missing.failures[0].reason
+    assert all(v["VersionName"] in missing.failures[0].reason for v in versions)  # it says what exists
 
 
 def test_no_credential_in_anything_the_provider_returns_or_pickles(provider):

@@ -4,7 +4,9 @@ import json
 
 import pytest
 from pulumi_pai_models import Condition, InvalidQuery, ModelQuery
-from pulumi_pai_models.query import MAX_TEXT_LENGTH
+from pulumi_pai_models.client import list_models_request
+from pulumi_pai_models.contract import MAX_TEXT_LENGTH
+from pulumi_pai_models.selection import filter_models
 from pulumi_pai_models.types import Model
 
 
@@ -68,7 +70,7 @@ def test_bad_input_names_the_parameter(kwargs, parameter):
     assert parameter in str(info.value)
 
 
-def test_normalisation_and_round_trip_through_inputs():
+def test_normalisation_makes_equal_queries_equal_and_hashable():
     q = ModelQuery.build(
         model_name="情感分析",
         tags={"env": "prod", "team": "nlp"},
@@ -81,8 +83,11 @@ def test_normalisation_and_round_trip_through_inputs():
     assert q.provider is None  # empty Provider means "your own models", the same as unset
     assert q.collections == ("AI4D", "QuickStart")
     assert q.tags == (("env", "prod"), ("team", "nlp"))
-    assert ModelQuery.build(**q.to_inputs()) == q
-    assert hash(ModelQuery.build(**q.to_inputs())) == hash(q)
+    same = ModelQuery.build(
+        model_name="情感分析", tags=[{"Key": "env", "Value": "prod"}, "team=nlp"], conditions=[("ParameterSize", "<", 3000)],
+        collections=["AI4D", "QuickStart"], order="DESC",
+    )  # fmt: skip
+    assert same == q and hash(same) == hash(q)
 
 
 def test_request_carries_every_parameter_in_api_names():
@@ -91,7 +96,7 @@ def test_request_carries_every_parameter_in_api_names():
         origin="ModelScope", query="q", model_type="Checkpoint", collections=["AI4D", "QuickStart"],
         tags={"env": "prod"}, conditions=["ParameterSize<3000"], order="DESC", sort_by="GmtCreateTime",
     )  # fmt: skip
-    wire = q.to_request(page_number=3, page_size=50).to_map()
+    wire = list_models_request(q, 3, 50).to_map()
     assert wire == {
         "WorkspaceId": "123", "ModelName": "m", "Label": "k1", "Provider": "pai", "Domain": "nlp",
         "Task": "text-classification", "Origin": "ModelScope", "Query": "q", "ModelType": "Checkpoint",
@@ -108,25 +113,25 @@ def _model(name):
 def test_exact_name_is_also_enforced_client_side():
     q = ModelQuery.build(model_name='"qwen-7b"')
     assert q.exact_name == "qwen-7b"
-    assert q.matches(_model("qwen-7b"))
-    assert not q.matches(_model("qwen-7b-chat"))
-    assert ModelQuery.build(model_name="qwen-7b").matches(_model("qwen-7b-chat"))  # unquoted: fuzzy
+    assert filter_models([_model("qwen-7b"), _model("qwen-7b-chat")], q) == [_model("qwen-7b")]
+    fuzzy = ModelQuery.build(model_name="qwen-7b")  # unquoted: the server's fuzzy match stands
+    assert filter_models([_model("qwen-7b-chat")], fuzzy) == [_model("qwen-7b-chat")]
 
 
 def test_name_regex_searches_the_name():
     q = ModelQuery.build(name_regex=r"^qwen-\d+b$")
-    assert q.matches(_model("qwen-7b"))
-    assert not q.matches(_model("qwen-7b-chat"))
+    assert filter_models([_model("qwen-7b"), _model("qwen-7b-chat")], q) == [_model("qwen-7b")]
 
 
 def test_describe_names_the_filters_for_messages():
     text = ModelQuery.build(model_name="x", tags={"env": "prod"}, conditions=["ParameterSize<3"]).describe()
     assert "ModelName='x'" in text and "Tag env=prod" in text and "Condition ParameterSize LessThan 3" in text
     assert "own models" in ModelQuery.build().describe()
+    assert "SortBy=GmtCreateTime" in ModelQuery.build(sort_by="GmtCreateTime").describe()
 
 
 def test_unicode_names_survive_to_the_wire():
     q = ModelQuery.build(model_name="情感分析", tags={"环境": "生产"})
-    wire = q.to_request().to_map()
+    wire = list_models_request(q, 1, 100).to_map()
     assert wire["ModelName"] == "情感分析"
     assert json.dumps(wire["Tag"], ensure_ascii=False) == '[{"Key": "环境", "Value": "生产"}]'

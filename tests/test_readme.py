@@ -24,8 +24,9 @@ import pulumi
 import pytest
 from conftest import api_requests
 from pulumi_pai_models import get_model, get_models
+from pulumi_pai_models.contract import outputs
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
-from pulumi_pai_models.resource import ModelLookup, ModelLookupProvider
+from pulumi_pai_models.resource import ModelLookupProvider
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
@@ -174,7 +175,7 @@ def test_the_readme_says_how_its_program_is_tested():
 def test_the_outputs_table_lists_what_model_lookup_outputs():
     rows = table(section("A program"), "| output | what it holds |")
     documented = [re.fullmatch(r"`(\w+)`", row[0]).group(1) for row in rows]
-    declared = [name for name, annotation in ModelLookup.__annotations__.items() if str(annotation).startswith("pulumi.Output")]
+    declared = [o.resource_name for o in outputs(resource=True)]
     assert sorted(documented) == sorted(declared)
 
 

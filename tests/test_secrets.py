@@ -44,7 +44,7 @@ from pulumi_pai_models import (
 )
 from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
 from pulumi_pai_models.functions import effective_settings
-from pulumi_pai_models.resource import ModelLookupProvider
+from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 
 KEY_ID = "LTAI5tSecretsTest" + secrets.token_hex(4)
 SECRET = "S3cr3t-" + secrets.token_urlsafe(30)
@@ -126,7 +126,7 @@ def evidence(caplog):
 SCENARIOS: list[tuple[str, list[dict] | None, dict, str]] = [
     # (name, faults to inject, get_model arguments, expected outcome)
     ("success", None, {"model_name": '"fraud-detector"'}, "ok"),
-    ("no match", None, {"model_name": '"nothing-here"'}, "NoMatch"),
+    ("no match", None, {"model_name": '"nothing-here"'}, "NoModelMatch"),
     ("ambiguous", None, {"tags": {"env": "prod"}}, "AmbiguousMatch"),
     ("bad argument", None, {"conditions": ["ParameterSize<abc"]}, "InvalidQuery"),
     ("503 persists", [{"status": 503, "count": 10}], {"model_name": '"fraud-detector"'}, "ApiError"),
@@ -197,6 +197,7 @@ def test_stack_config_secret_never_shows_through_the_provider(emu, evidence, cap
 
     def lookup(kwargs: dict) -> str:
         """What the engine would do: check, then create and read; the outcome as the functions name it."""
+        begin_operation()  # each scenario is an operation of its own: no answer of the one before is reused
         result = provider.check({}, kwargs)
         evidence.add(json.dumps(result.inputs, default=str), *[f"{f.property}: {f.reason}" for f in result.failures])
         if result.failures:
@@ -309,14 +310,17 @@ def test_a_self_signed_certificate_is_refused(tmp_path, monkeypatch):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(10)
+    listener.settimeout(0.05)  # short waits, so the thread sees `done` at once (a blocked accept() outlives close())
     port = listener.getsockname()[1]
     got_http = []
+    done = threading.Event()
 
     def serve():
-        for _ in range(2):
+        while not done.is_set():
             try:
                 raw, _ = listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             try:
@@ -336,10 +340,12 @@ def test_a_self_signed_certificate_is_refused(tmp_path, monkeypatch):
         with pytest.raises(ApiError) as info:
             client.list_models(ModelQuery.build())
     finally:
-        listener.close()
+        done.set()
         thread.join(timeout=5)
+        listener.close()
+    assert not thread.is_alive()
     text = str(info.value)
-    assert info.value.code == "ConnectionError"
+    assert info.value.code == "TlsError"  # not retried: another handshake with the same server fails the same way
     assert "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text, text
     assert got_http == [], "no request may be sent over an unverified connection"
     assert SECRET not in text

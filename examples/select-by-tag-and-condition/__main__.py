@@ -31,7 +31,7 @@ same = get_model_output(
     approval_status="Approved",
 )
 
-pulumi.export("model_name", chosen.model_name)
+pulumi.export("model_name", chosen.resolved_model_name)
 pulumi.export("version_name", chosen.version_name)
 pulumi.export("uri", chosen.uri)
 pulumi.export("query", chosen.query_summary)

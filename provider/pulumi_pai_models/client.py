@@ -8,7 +8,11 @@ transport). This module adds what the SDK does not do for us:
 - paging: the first page gives TotalCount, the other pages are fetched concurrently, checked for
   consistency (a catalog that changes mid-listing is re-read, then reported, never silently gapped);
 - typed results built from the raw JSON (the SDK's typed models drop unknown fields);
-- one mapping from SDK exceptions to `ApiError` / `ConfigurationError`.
+- one mapping from SDK exceptions to `ApiError` / `ConfigurationError`, naming the endpoint tried
+  and the setting it came from when PAI cannot be reached.
+
+The query's fields become the SDK's request here (`list_models_request`), by the ListModels names the
+contract declares; what PAI returns is handed on unfiltered (the rules after the server are `selection`'s).
 """
 
 from __future__ import annotations
@@ -18,37 +22,43 @@ import json
 import logging
 import math
 import random
+import re
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+from ._version import __version__
+from .contract import QUERY, arguments
 from .errors import ApiError, ConfigurationError, ListingChanged
 from .query import ModelQuery
-from .settings import Settings
+from .settings import ResolvedSettings, Settings
 from .types import Model, ModelVersion
 
-__all__ = ["NOT_FOUND_CODES", "USER_AGENT", "Listing", "PaiModelsClient", "shared_client"]
+__all__ = ["NOT_FOUND_CODES", "USER_AGENT", "Listing", "PaiModelsClient", "list_models_request", "sdk_field", "shared_client"]
 
 log = logging.getLogger("pulumi_pai_models")
 
-USER_AGENT = "pulumi-pai-models/0.1.0"
+USER_AGENT = f"pulumi-pai-models/{__version__}"
 #: Error codes PAI answers for a model or version that does not exist (as the Terraform provider reads them).
 NOT_FOUND_CODES = frozenset({"201900002", "201900003", "ModelNotFound", "ModelVersionNotFound"})
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _LISTING_TRIES = 3
 _MAX_RETRY_AFTER_MS = 60_000
 
-T = TypeVar("T")
+T = TypeVar("T", Model, ModelVersion)  # what a list call returns
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
-class Listing:
+class Listing(Generic[T]):
     """All items of a paged list call, in the server's order, with what it cost."""
 
-    items: list[Any]
+    items: list[T]
     total_count: int
     pages: int
     requests: int
@@ -64,16 +74,16 @@ class _RetryableFailure(Exception):
 
 
 @functools.cache
-def _sdk_client_class():
+def _sdk_client_class() -> type[Any]:
     """The SDK client, subclassed once (imported lazily) so each thread can see the raw JSON of its last response."""
     from alibabacloud_aiworkspace20210204.client import Client
 
-    class RawKeepingClient(Client):
+    class RawKeepingClient(Client):  # type: ignore[misc]  # the SDK has no type information
         """Alibaba's client; `last_body()` is the raw JSON object of this thread's last call (all four are JSON)."""
 
         _local = threading.local()
 
-        def call_api(self, params, request, runtime):
+        def call_api(self, params: Any, request: Any, runtime: Any) -> dict[str, Any]:
             # Read the body here, not in the SDK: when it is not JSON (a truncated answer, a proxy's
             # HTML page) the SDK would drop the response, and with it the status and request id.
             params.body_type = "byte"
@@ -99,8 +109,9 @@ def _sdk_client_class():
             # which we never read (results are built from `last_body()`): give it nothing to copy.
             return dict(result, body={})
 
-        def last_body(self) -> dict:
-            return self._local.body
+        def last_body(self) -> dict[str, Any]:
+            body: dict[str, Any] = self._local.body
+            return body
 
     return RawKeepingClient
 
@@ -109,20 +120,21 @@ class PaiModelsClient:
     """A client of PAI's model registry. Thread-safe; builds the SDK client at the first call."""
 
     def __init__(self, settings: Settings | None = None, *, sleep: Callable[[float], None] = time.sleep):
-        self.settings = (settings or Settings()).resolved()
+        self.settings = (settings or Settings()).resolved()  # a no-op for resolved settings
         self._sleep = sleep
-        self._sdk = None
+        self._sdk: Any = None
         self._sdk_lock = threading.Lock()
 
     # -- public calls ---------------------------------------------------------------------------------
 
-    def list_models(self, query: ModelQuery) -> Listing:
-        """Every model matching `query` (server filters, then `query.matches`), de-duplicated, in server order."""
-        listing = self._list_all(
-            "ListModels", lambda number, size: self._list_models_page(query, number, size), "Models", Model.from_api
-        )
-        kept = [m for m in listing.items if query.matches(m)]
-        return Listing(kept, listing.total_count, listing.pages, listing.requests)
+    def list_models(self, query: ModelQuery) -> Listing[Model]:
+        """Every model PAI returns for `query`'s server-side filters, de-duplicated, in the server's order."""
+
+        def page(number: int, size: int) -> tuple[list[Any], int]:
+            request = list_models_request(query, number, size)
+            return self._call_page("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models")
+
+        return self._list_all("ListModels", page, Model.from_api)
 
     def get_model(self, model_id: str) -> Model | None:
         """The model with this id, or None if PAI says it does not exist."""
@@ -131,40 +143,19 @@ class PaiModelsClient:
         body = self._call_not_found_is_none(
             "GetModel", lambda sdk, rt: sdk.get_model_with_options(model_id, pai.GetModelRequest(), {}, rt)
         )
-        return None if body is None else Model.from_api(_without_request_id(body))
+        return None if body is None else Model.from_api(body)
 
-    def list_model_versions(
-        self,
-        model_id: str,
-        *,
-        approval_status: str | None = None,
-        version_name: str | None = None,
-        format_type: str | None = None,
-        framework_type: str | None = None,
-        label: str | None = None,
-        order: str | None = None,
-        sort_by: str | None = None,
-    ) -> list[ModelVersion]:
-        """Every version of a model that passes the given filters, all pages."""
+    def list_model_versions(self, model_id: str) -> list[ModelVersion]:
+        """Every version of a model, all pages (the picking rules are `selection`'s, applied to all of them)."""
         from alibabacloud_aiworkspace20210204 import models as pai
 
-        def page(number: int, size: int) -> dict:
-            request = pai.ListModelVersionsRequest(
-                approval_status=approval_status,
-                version_name=version_name,
-                format_type=format_type,
-                framework_type=framework_type,
-                label=label,
-                order=order,
-                sort_by=sort_by,
-                page_number=number,
-                page_size=size,
-            )
-            return self._call(
+        def page(number: int, size: int) -> tuple[list[Any], int]:
+            request = pai.ListModelVersionsRequest(page_number=number, page_size=size)
+            return self._call_page(
                 "ListModelVersions", lambda sdk, rt: sdk.list_model_versions_with_options(model_id, request, {}, rt), "Versions"
             )
 
-        return self._list_all("ListModelVersions", page, "Versions", ModelVersion.from_api).items
+        return self._list_all("ListModelVersions", page, ModelVersion.from_api).items
 
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
         """One version of a model, or None if PAI says it does not exist."""
@@ -174,15 +165,11 @@ class PaiModelsClient:
             "GetModelVersion",
             lambda sdk, rt: sdk.get_model_version_with_options(model_id, version_name, pai.GetModelVersionRequest(), {}, rt),
         )
-        return None if body is None else ModelVersion.from_api(_without_request_id(body))
+        return None if body is None else ModelVersion.from_api(body)
 
     # -- paging ---------------------------------------------------------------------------------------
 
-    def _list_models_page(self, query: ModelQuery, number: int, size: int) -> dict:
-        request = query.to_request(page_number=number, page_size=size)
-        return self._call("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models")
-
-    def _list_all(self, call: str, fetch: Callable[[int, int], dict], key: str, parse: Callable[[dict], Any]) -> Listing:
+    def _list_all(self, call: str, fetch: Callable[[int, int], tuple[list[Any], int]], parse: Callable[[Any], T]) -> Listing[T]:
         """Read every page: the first alone (it gives TotalCount), the rest concurrently; retry if it shifted.
 
         Each page's items are parsed (`parse`) in the thread that fetched it, so that work overlaps
@@ -190,11 +177,12 @@ class PaiModelsClient:
         """
         size = self.settings.page_size
 
-        def read(number: int) -> tuple[list, int]:
-            items, total, _ = _page_body(call, fetch(number, size), key)
+        def read(number: int) -> tuple[list[T], int]:
+            items, total = fetch(number, size)
             return [parse(item) for item in items], total
 
         requests = 0
+        problem = None
         for attempt in range(1, _LISTING_TRIES + 1):
             first = read(1)
             requests += 1
@@ -220,39 +208,42 @@ class PaiModelsClient:
 
     # -- one call, with retries -------------------------------------------------------------------------
 
-    def _call(self, call: str, invoke: Callable[[Any, Any], Any], expect: str | None = None) -> dict:
-        """Run one SDK call with the retry policy; return the raw JSON body (with an `expect` list and TotalCount)."""
+    def _call(self, call: str, invoke: Callable[[Any, Any], Any], read: Callable[[dict[str, Any]], R]) -> R:
+        """Run one SDK call with the retry policy; `read` checks the raw JSON body (an ApiError from it is retried)."""
         from darabonba.runtime import RuntimeOptions
 
         sdk = self._client()
         runtime = RuntimeOptions(read_timeout=self.settings.read_timeout_ms, connect_timeout=self.settings.connect_timeout_ms)
         attempts = self.settings.max_attempts
         for attempt in range(1, attempts + 1):
+            failed: ApiError
+            wait_ms: float | None
             try:
                 invoke(sdk, runtime)
-                body = sdk.last_body()
-                if expect is not None:
-                    try:
-                        _page_body(call, body, expect)
-                    except ApiError as error:  # a body without its list: worth another attempt
-                        raise _RetryableFailure(error) from None
-                return body
+                try:
+                    return read(sdk.last_body())
+                except ApiError as unreadable:  # e.g. a body without its list: worth another attempt
+                    raise _RetryableFailure(unreadable) from None
             except _RetryableFailure as failure:
-                error, wait_ms = failure.error, failure.wait_ms
+                failed, wait_ms = failure.error, failure.wait_ms
             except Exception as exc:  # mapped in one place
-                error, wait_ms = _map_exception(call, exc)
-                if wait_ms is None and not _is_retryable(error):
-                    raise _with_attempts(error, attempt) from None
+                failed, wait_ms = _map_exception(call, exc, self.settings)
+                if wait_ms is None and not _is_retryable(failed):
+                    raise _with_attempts(failed, attempt) from None
             if attempt == attempts:
-                raise _with_attempts(error, attempt) from None
+                raise _with_attempts(failed, attempt) from None
             delay_ms = self._backoff_ms(attempt, wait_ms)
-            log.info("%s failed (%s); retry %d of %d in %.0f ms", call, error.code, attempt, attempts - 1, delay_ms)
+            log.info("%s failed (%s); retry %d of %d in %.0f ms", call, failed.code, attempt, attempts - 1, delay_ms)
             self._sleep(delay_ms / 1000)
         raise AssertionError("unreachable")
 
-    def _call_not_found_is_none(self, call: str, invoke: Callable[[Any, Any], Any]) -> dict | None:
+    def _call_page(self, call: str, invoke: Callable[[Any, Any], Any], key: str) -> tuple[list[Any], int]:
+        """One page of a list call: its items and TotalCount, checked once."""
+        return self._call(call, invoke, lambda body: _page_body(call, body, key))
+
+    def _call_not_found_is_none(self, call: str, invoke: Callable[[Any, Any], Any]) -> dict[str, Any] | None:
         try:
-            return self._call(call, invoke)
+            return self._call(call, invoke, _without_request_id)
         except ApiError as error:
             if error.status_code == 404 and error.code in NOT_FOUND_CODES:
                 return None
@@ -264,27 +255,27 @@ class PaiModelsClient:
         step = min(cap, self.settings.backoff_base_ms * (2 ** (attempt - 1)))
         delay = step / 2 + random.uniform(0, step / 2)
         if retry_after_ms:
-            delay = max(delay, min(retry_after_ms, _MAX_RETRY_AFTER_MS))
-        return delay
+            delay = max(delay, min(float(retry_after_ms), _MAX_RETRY_AFTER_MS))
+        return float(delay)
 
-    def _client(self):
+    def _client(self) -> Any:
         with self._sdk_lock:
             if self._sdk is None:
                 self._sdk = _sdk_client_class()(self._sdk_config())
             return self._sdk
 
-    def _sdk_config(self):
+    def _sdk_config(self) -> Any:
         from alibabacloud_tea_openapi.models import Config
 
         s = self.settings
-        common = dict(
-            endpoint=s.endpoint,
-            protocol=s.protocol,
-            region_id=s.region,
-            read_timeout=s.read_timeout_ms,
-            connect_timeout=s.connect_timeout_ms,
-            user_agent=USER_AGENT,
-        )
+        common = {
+            "endpoint": s.endpoint,
+            "protocol": s.protocol,
+            "region_id": s.region,
+            "read_timeout": s.read_timeout_ms,
+            "connect_timeout": s.connect_timeout_ms,
+            "user_agent": USER_AGENT,
+        }
         if s.has_static_credentials:
             return Config(
                 access_key_id=s.access_key_id, access_key_secret=s.access_key_secret, security_token=s.security_token, **common
@@ -310,27 +301,54 @@ def shared_client(settings: Settings) -> PaiModelsClient:
         return client
 
 
+# -- the request -------------------------------------------------------------------------------------------
+
+
+def sdk_field(api_name: str) -> str:
+    """The SDK request attribute of a ListModels parameter: `WorkspaceId` -> `workspace_id`, `Tag` -> `tag`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", api_name).lower()
+
+
+def list_models_request(query: ModelQuery, page_number: int, page_size: int) -> Any:
+    """The SDK's `ListModelsRequest` for one page: each query argument under the ListModels name the contract gives it."""
+    from alibabacloud_aiworkspace20210204 import models as pai
+
+    values: dict[str, Any] = {}
+    for argument in arguments(QUERY):
+        value = getattr(query, argument.name)
+        if argument.api is None or value is None or value == ():
+            continue
+        if argument.kind == "string-map":
+            value = [pai.ListModelsRequestTag(key=k, value=v) for k, v in value]
+        elif argument.kind == "condition-list":
+            value = [pai.ListModelsRequestConditions(column=c.column, operator=c.operator, value=c.value) for c in value]
+        elif argument.kind == "string-list":
+            value = ",".join(value)
+        values[sdk_field(argument.api)] = value
+    return pai.ListModelsRequest(**values, page_number=page_number, page_size=page_size)
+
+
 # -- helpers: pages and exceptions ------------------------------------------------------------------------
 
 
-def _page_body(call: str, body: dict, key: str) -> tuple[list, int, str | None]:
-    """(items, TotalCount, RequestId) of one page, or ApiError if the body lacks them."""
+def _page_body(call: str, body: dict[str, Any], key: str) -> tuple[list[Any], int]:
+    """(items, TotalCount) of one page, or ApiError (naming the page's request id) if the body lacks them."""
     items = body.get(key)
     total = body.get("TotalCount")
     request_id = body.get("RequestId")
     if not isinstance(items, list):
         raise ApiError(call, f"the response has no {key} list", code="InvalidResponse", status_code=200, request_id=request_id)
     try:
-        total = int(total)
+        total = int(total)  # type: ignore[arg-type]  # anything: a failure is reported below
     except (TypeError, ValueError):
         raise ApiError(call, "the response has no TotalCount", code="InvalidResponse", status_code=200, request_id=request_id) from None
-    return items, total, request_id
+    return items, total
 
 
-def _assemble(page_list: Sequence[tuple[list, int]], total: int) -> tuple[list, str | None]:
+def _assemble(page_list: Sequence[tuple[list[T], int]], total: int) -> tuple[list[T], str | None]:
     """Join parsed pages in order, dropping repeats; say what is inconsistent, if anything."""
     seen: set[str] = set()
-    items: list = []
+    items: list[T] = []
     for number, (page_items, page_total) in enumerate(page_list, start=1):
         if page_total != total:
             return items, f"TotalCount went from {total} to {page_total} at page {number}"
@@ -349,7 +367,7 @@ def _identity(item: Model | ModelVersion) -> str:
     return item.model_id if isinstance(item, Model) else item.version_name
 
 
-def _without_request_id(body: dict) -> dict:
+def _without_request_id(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "RequestId"}
 
 
@@ -368,7 +386,7 @@ def _with_attempts(error: ApiError, attempts: int) -> ApiError:
     )
 
 
-def _map_exception(call: str, exc: Exception) -> tuple[ApiError, float | None]:
+def _map_exception(call: str, exc: Exception, settings: ResolvedSettings) -> tuple[ApiError, float | None]:
     """Turn anything the SDK raised into (ApiError, retry-after ms or None). The one mapping place."""
     from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
 
@@ -405,14 +423,45 @@ def _map_exception(call: str, exc: Exception) -> tuple[ApiError, float | None]:
     elif isinstance(inner, (json.JSONDecodeError, ValueError)) and not isinstance(inner, OSError):
         message = f"the response was not JSON ({kind}); an HTML error page or a truncated body"
         code = "InvalidResponse"
-    elif "timeout" in kind.lower() or "timed out" in str(inner).lower():
-        message = f"no answer within the timeout ({kind})"
-        code = "Timeout"
     else:
-        message = f"could not complete the request ({kind}: {_first_line(inner)})"
-        code = "ConnectionError"
-    # Unreadable answers, timeouts and connection failures are worth another attempt.
+        return _unreachable(call, exc, settings)
+    # Unreadable answers are worth another attempt.
     return ApiError(call, message, code=code), 0.0
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and what caused it, through the SDK's wrappers (`inner_exception`) and Python's chaining."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 20:
+        chain.append(current)
+        inner = getattr(current, "inner_exception", None)
+        current = inner if isinstance(inner, BaseException) else (current.__cause__ or current.__context__)
+    return chain
+
+
+def _unreachable(call: str, exc: Exception, settings: ResolvedSettings) -> tuple[ApiError, float | None]:
+    """PAI was not reached, or did not answer in time: say which endpoint was tried, from which setting, what to check."""
+    chain = _causes(exc)
+    where = f"{settings.url} (from {settings.source('endpoint')})"
+    if any(isinstance(e, ssl.SSLError) for e in chain):
+        # Not retried: another TLS handshake with the same server fails the same way.
+        hint = ""
+        if settings.protocol == "https":
+            hint = " A plain-HTTP server such as the local emulator needs an endpoint that starts with http://."
+        return ApiError(call, f"the TLS handshake with {where} failed ({_first_line(chain[-1])}).{hint}", code="TlsError"), None
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        message = f"cannot resolve the host of {where}: check the endpoint or region, and DNS"
+        return ApiError(call, message, code="ConnectionError"), 0.0
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        message = f"{where} refused the connection: check that the endpoint is right and the server is running"
+        return ApiError(call, message, code="ConnectionError"), 0.0
+    kind = type(chain[-1]).__name__
+    if any("timeout" in type(e).__name__.lower() or "timed out" in str(e).lower() for e in chain):
+        timeouts = f"connect {settings.connect_timeout_ms} ms, read {settings.read_timeout_ms} ms"
+        return ApiError(call, f"no answer from {where} within the timeout ({timeouts}; {kind})", code="Timeout"), 0.0
+    message = f"could not complete the request to {where} ({kind}: {_first_line(chain[-1])}); check the endpoint and the network"
+    return ApiError(call, message, code="ConnectionError"), 0.0
 
 
 def _is_credentials_failure(exc: Exception) -> bool:
@@ -426,13 +475,21 @@ def _is_credentials_failure(exc: Exception) -> bool:
 
 def _no_credentials(exc: Exception) -> ConfigurationError:
     inner = getattr(exc, "inner_exception", None) or exc
+    detail = f"{type(inner).__name__}: {_first_line(inner)}"
     return ConfigurationError(
         "no Alibaba Cloud credentials: set the stack config alicloud:accessKey and alicloud:secretKey (as secrets), "
         "or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile / RAM role / OIDC that "
-        f"Alibaba's default credential chain finds ({type(inner).__name__}: {_first_line(inner)})"
+        f"Alibaba's default credential chain finds ({detail})",
+        setting="credentials",
+        missing=True,
+        detail=detail,
     )
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "message", None) or exc).strip().splitlines()
-    return text[0][:300] if text else ""
+def _first_line(exc: BaseException, limit: int = 400) -> str:
+    """The first line of an exception's text, shortened at a word boundary (never mid-word) when long."""
+    lines = str(getattr(exc, "message", None) or exc).strip().splitlines()
+    text = lines[0] if lines else ""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"

@@ -6,9 +6,14 @@
     ├── ApiError             PAI answered with an error, or could not be reached, after retries
     │   └── ListingChanged   the catalog changed while its pages were read; retrying the lookup helps
     └── LookupFailed         the API answered, but the answer does not give one model and version
-        ├── NoMatch          nothing matched the query (or no version matched the selection)
+        ├── NoMatch          nothing matched
+        │   ├── NoModelMatch     no model matched the query
+        │   ├── NoVersionMatch   the model has no version that fits the selection (or one without a Uri)
+        │   └── LockedVersionGone  a locked lookup's model or version is no longer in the registry
         └── AmbiguousMatch   several models matched and `most_recent` was not set
 
+Each error carries the facts it is about as fields and builds its message from them, in the terms
+of the Python API (keyword arguments); the command line words the same fields with its flags.
 Messages never contain credentials: they are built from the query, the API's error code, message
 and request id, none of which carry a secret.
 """
@@ -16,18 +21,31 @@ and request id, none of which carry a secret.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: the layers below import this module
+    from .query import ModelQuery
+    from .selection import Selection
+    from .types import Model, ModelVersion
 
 __all__ = [
+    "MAX_CANDIDATES_SHOWN",
     "AmbiguousMatch",
     "ApiError",
     "ConfigurationError",
     "InvalidQuery",
     "ListingChanged",
+    "LockedVersionGone",
     "LookupFailed",
     "NoMatch",
+    "NoModelMatch",
+    "NoVersionMatch",
     "PaiModelsError",
+    "describe_versions",
 ]
+
+#: How many candidates an AmbiguousMatch names.
+MAX_CANDIDATES_SHOWN = 5
 
 
 class PaiModelsError(Exception):
@@ -35,7 +53,17 @@ class PaiModelsError(Exception):
 
 
 class ConfigurationError(PaiModelsError):
-    """Settings are missing or contradict each other."""
+    """Settings are missing or contradict each other.
+
+    `setting` names the `Settings` field at fault (or "credentials"), `missing` says it is not set
+    anywhere, and `detail` is what the underlying library said, if anything.
+    """
+
+    def __init__(self, message: str, *, setting: str | None = None, missing: bool = False, detail: str | None = None):
+        self.setting = setting
+        self.missing = missing
+        self.detail = detail
+        super().__init__(message)
 
 
 class InvalidQuery(PaiModelsError, ValueError):
@@ -74,7 +102,8 @@ class ApiError(PaiModelsError):
         if status_code is not None:
             parts.append(f"HTTP {status_code}")
         parts.append(f"code {code or 'unknown'}")
-        parts.append(f"request id {request_id or 'none'}")
+        if request_id:
+            parts.append(f"request id {request_id}")
         text = ", ".join(parts) + f": {message}"
         if attempts > 1:
             text += f" (after {attempts} attempts)"
@@ -90,17 +119,84 @@ class LookupFailed(PaiModelsError):
 
 
 class NoMatch(LookupFailed):
-    """Nothing matched. `query` is the description of what was asked."""
+    """Nothing matched: no model (`NoModelMatch`) or no version of the model (`NoVersionMatch`)."""
 
-    def __init__(self, message: str, query: str = ""):
+
+class NoModelMatch(NoMatch):
+    """No model matches `query`."""
+
+    def __init__(self, query: ModelQuery):
         self.query = query
-        super().__init__(message)
+        hint = "" if query.provider else " (without provider, PAI lists only your own models; provider='pai' lists its public ones)"
+        super().__init__(
+            f"no model matches {query.describe()}{hint}. Change the filters (a model_name in double quotes is an exact name) "
+            "and try again."
+        )
+
+
+class NoVersionMatch(NoMatch):
+    """`model` has no version that fits `selection` (`versions` are those it has), or the one that fits has no Uri."""
+
+    def __init__(self, model: Model, selection: Selection, versions: Sequence[ModelVersion], *, without_uri: ModelVersion | None = None):
+        self.model = model
+        self.selection = selection
+        self.versions = list(versions)
+        self.without_uri = without_uri
+        super().__init__(f"model {self.model_label}: {self.problem}")
+
+    @property
+    def model_label(self) -> str:
+        """`m-123 ('fraud-detector')`."""
+        return f"{self.model.model_id} ({self.model.model_name!r})"
+
+    @property
+    def problem(self) -> str:
+        """What is missing and what exists, without naming the model."""
+        if self.without_uri is not None:
+            return f"version {self.without_uri.version_name!r} has no Uri: register its files before deploying it"
+        if not self.versions:
+            return "it has no versions: register one before deploying it"
+        return f"there is no {self.selection.describe()}; its versions: {describe_versions(self.versions)}"
+
+
+class LockedVersionGone(NoMatch):
+    """A locked lookup's version (or its model) is no longer in the registry; `move_hint` says how to move the lock."""
+
+    def __init__(self, model_id: str, model_name: str, version_name: str, move_hint: str):
+        self.model_id = model_id
+        self.model_name = model_name
+        self.version_name = version_name
+        self.move_hint = move_hint
+        super().__init__(
+            f"ModelLookup is locked to version {version_name!r} of model {model_id} ({model_name!r}), which is no longer in "
+            f"the registry (the version or the model was deleted). Nothing was switched; to move the lock: {move_hint}"
+        )
+
+
+def describe_versions(versions: Sequence[ModelVersion], limit: int = 10) -> str:
+    """`1.2.0 (Approved), 1.1.0 (Pending)`, newest first as given, and how many more."""
+    shown = ", ".join(f"{v.version_name} ({v.approval_status or 'no approval status'})" for v in versions[:limit])
+    return shown + (f" and {len(versions) - limit} more" if len(versions) > limit else "")
 
 
 class AmbiguousMatch(LookupFailed):
-    """More than one model matched a lookup that needs one."""
+    """More than one model matched a lookup that needs one. `candidates` are the newest few, newest first."""
 
-    def __init__(self, message: str, count: int, candidates: Sequence[Any] = ()):
+    def __init__(self, query: ModelQuery, count: int, candidates: Sequence[Model]):
+        self.query = query
         self.count = count
         self.candidates = list(candidates)
-        super().__init__(message)
+        super().__init__(
+            f"{self.summary}. Narrow the query (an exact name in double quotes such as '\"my-model\"', tags, conditions, "
+            "name_regex) or set most_recent=True to take the newest."
+        )
+
+    @property
+    def summary(self) -> str:
+        """How many models match the query, and the first few of them."""
+        shown = "; ".join(
+            f"{m.model_id} {m.model_name!r} created {m.gmt_create_time.strftime('%Y-%m-%dT%H:%M:%SZ') if m.gmt_create_time else 'unknown'}"
+            for m in self.candidates
+        )
+        more = f" and {self.count - len(self.candidates)} more" if self.count > len(self.candidates) else ""
+        return f"{self.count} models match {self.query.describe()}: {shown}{more}"

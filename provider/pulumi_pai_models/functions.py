@@ -1,8 +1,11 @@
 """The data-source functions: `get_models` / `get_model` and their `_output` forms.
 
 They are plain calls made while the program is evaluated, so their results are known during
-`pulumi preview` (dynamic providers have no invoke). Identical lookups in one program run are
-coalesced: the second waits for, and shares, the first one's answer and costs no API call.
+`pulumi preview` (dynamic providers have no invoke). Within one program run, identical calls share
+one answer and lookups that differ only in how they pick a version share the listing (`registry`).
+
+Their signatures are written out for IDEs; `tests/test_contract.py` proves they equal the contract.
+Inside a Pulumi program, this package's errors end the program with their message alone.
 
 Settings, first set wins: the `settings=` argument, the stack config (`alicloud:region`,
 `alicloud:accessKey`, ..., `pai-models:endpoint`, ...), the environment, Alibaba's default chain.
@@ -11,17 +14,17 @@ Settings, first set wins: the `settings=` argument, the stack config (`alicloud:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future
-from typing import Any, TypeVar, Union
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import pulumi
 
 from .client import shared_client
+from .errors import PaiModelsError
 from .lookup import GetModelResult, GetModelsResult, find_model, find_models, parse_arguments
-from .query import Condition, ModelQuery
-from .selection import Selection
-from .settings import Settings
+from .query import Condition
+from .registry import CachedRegistry
+from .settings import ResolvedSettings, Settings
 
 __all__ = [
     "ConditionsInput",
@@ -34,8 +37,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-TagsInput = Union[dict, Sequence[Any], None]
-ConditionsInput = Union[Sequence[Condition | dict | str], None]
+TagsInput = Mapping[str, str] | Sequence[Any] | None
+ConditionsInput = Sequence[Condition | Mapping[str, Any] | str] | None
 
 
 def _stack_config(key: str) -> Any:
@@ -48,45 +51,67 @@ def _stack_config(key: str) -> Any:
         return None
 
 
-def effective_settings(explicit: Settings | None = None) -> Settings:
+def effective_settings(explicit: Settings | None = None) -> ResolvedSettings:
     """`explicit`, then the stack config, then the environment; resolved (defaults filled, checked)."""
     return Settings.layered(explicit, Settings.from_config(_stack_config))
 
 
-class _Coalescer:
-    """Shares the answer of identical lookups within one Pulumi program run (keyed by the run's monitor)."""
+class _RunRegistries:
+    """One `CachedRegistry` per settings for the current Pulumi program run (keyed by the run's monitor)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._run: object | None = None
-        self._futures: dict[tuple, Future] = {}
+        self._registries: dict[ResolvedSettings, CachedRegistry] = {}
 
-    def run(self, key: tuple, compute: Callable[[], T]) -> T:
+    def get(self, settings: ResolvedSettings) -> CachedRegistry:
         monitor = pulumi.runtime.settings.SETTINGS.monitor
-        if monitor is None:  # outside a Pulumi program: nothing to share, and no run to scope a cache to
-            return compute()
+        if monitor is None:  # outside a Pulumi program: no run to scope answers to, so nothing is shared
+            return CachedRegistry(shared_client(settings))
         with self._lock:
             if self._run is not monitor:
-                self._run, self._futures = monitor, {}
-            future = self._futures.get(key)
-            owner = future is None
-            if owner:
-                future = self._futures[key] = Future()
-        if owner:
-            try:
-                future.set_result(compute())
-            except BaseException as exc:
-                future.set_exception(exc)
-        return future.result()
+                self._run, self._registries = monitor, {}
+            registry = self._registries.get(settings)
+            if registry is None:
+                registry = self._registries[settings] = CachedRegistry(shared_client(settings))
+            return registry
 
 
-_COALESCER = _Coalescer()
+_RUN = _RunRegistries()
 
 
-def _lookup(kind: str, query: ModelQuery, selection: Selection | None, settings: Settings | None, compute):
-    resolved = effective_settings(settings)
-    client = shared_client(resolved)
-    return _COALESCER.run((kind, resolved, query, selection), lambda: compute(client))
+class _ProgramError(pulumi.RunError):
+    """Marks an error of this package raised inside a Pulumi program, so the program ends with its message alone."""
+
+
+_PROGRAM_CLASSES: dict[str, type[PaiModelsError]] = {}
+
+
+def _program_class(cls: type[PaiModelsError]) -> type[PaiModelsError]:
+    """A subclass of `cls` and `pulumi.RunError`, under the same name (made once per class)."""
+    key = f"{cls.__module__}.{cls.__qualname__}"
+    if key not in _PROGRAM_CLASSES:
+        _PROGRAM_CLASSES[key] = type(cls.__name__, (cls, _ProgramError), {"__module__": cls.__module__, "__doc__": cls.__doc__})
+    return _PROGRAM_CLASSES[key]
+
+
+def _in_program_terms(error: PaiModelsError) -> PaiModelsError:
+    """`error` as an instance of a subclass of its class and `pulumi.RunError` (still caught by `except NoMatch`)."""
+    both = _program_class(type(error))
+    clone = both.__new__(both)
+    clone.__dict__.update(error.__dict__)
+    clone.args = error.args
+    return clone
+
+
+def _run(compute: Callable[[], T]) -> T:
+    """Run a lookup; inside a Pulumi program, its errors end the program with their message alone."""
+    try:
+        return compute()
+    except PaiModelsError as error:
+        if pulumi.runtime.settings.SETTINGS.monitor is None:
+            raise
+        raise _in_program_terms(error) from None
 
 
 def get_models(
@@ -104,6 +129,7 @@ def get_models(
     tags: TagsInput = None,
     conditions: ConditionsInput = None,
     order: str | None = None,
+    sort_by: str | None = None,
     name_regex: str | None = None,
     settings: Settings | None = None,
 ) -> GetModelsResult:
@@ -112,8 +138,13 @@ def get_models(
     Filters are ListModels' own (`tags={"env": "prod"}`, `conditions=["ParameterSize<3000"]`,
     a `model_name` in double quotes for an exact name); `name_regex` is applied here, after them.
     """
-    q, _ = parse_arguments(locals())
-    return _lookup("models", q, None, settings, lambda client: find_models(client, q))
+    args = {k: v for k, v in locals().items() if k != "settings"}
+
+    def compute() -> GetModelsResult:
+        q, _ = parse_arguments(args)
+        return find_models(_RUN.get(effective_settings(settings)), q)
+
+    return _run(compute)
 
 
 def get_model(
@@ -131,6 +162,7 @@ def get_model(
     tags: TagsInput = None,
     conditions: ConditionsInput = None,
     order: str | None = None,
+    sort_by: str | None = None,
     name_regex: str | None = None,
     most_recent: bool = False,
     version: str | None = None,
@@ -140,11 +172,22 @@ def get_model(
     """The one model the filters mean, and its version: `.uri` is what a deployment needs.
 
     Several matches are an `AmbiguousMatch` unless `most_recent=True` (newest GmtCreateTime, ties by
-    ModelId); none is a `NoMatch`. The version is `version` exactly, else the newest with
-    `approval_status`, else the model's LatestVersion.
+    ModelId); none is a `NoModelMatch`. The version is `version` exactly, else the newest with
+    `approval_status`, else the model's LatestVersion; none is a `NoVersionMatch` saying what exists.
     """
-    q, s = parse_arguments(locals())
-    return _lookup("model", q, s, settings, lambda client: find_model(client, q, s))
+    args = {k: v for k, v in locals().items() if k != "settings"}
+
+    def compute() -> GetModelResult:
+        q, s = parse_arguments(args)
+        return find_model(_RUN.get(effective_settings(settings)), q, s)
+
+    return _run(compute)
+
+
+def _lifted(function: Callable[..., T], args: dict[str, Any]) -> pulumi.Output[T]:
+    """`function(**args)` once every `pulumi.Input` among `args` is known (`settings` is passed as it is)."""
+    settings = args.pop("settings", None)
+    return pulumi.Output.from_input(args).apply(lambda known: function(**known, settings=settings))
 
 
 def get_models_output(
@@ -162,12 +205,12 @@ def get_models_output(
     tags: pulumi.Input[Any] = None,
     conditions: pulumi.Input[Any] = None,
     order: pulumi.Input[str | None] = None,
+    sort_by: pulumi.Input[str | None] = None,
     name_regex: pulumi.Input[str | None] = None,
     settings: Settings | None = None,
 ) -> pulumi.Output[GetModelsResult]:
     """`get_models` taking `pulumi.Input`s; the lookup runs once they are known."""
-    args = {k: v for k, v in locals().items() if k != "settings"}
-    return pulumi.Output.from_input(args).apply(lambda known: get_models(**known, settings=settings))
+    return _lifted(get_models, dict(locals()))
 
 
 def get_model_output(
@@ -185,6 +228,7 @@ def get_model_output(
     tags: pulumi.Input[Any] = None,
     conditions: pulumi.Input[Any] = None,
     order: pulumi.Input[str | None] = None,
+    sort_by: pulumi.Input[str | None] = None,
     name_regex: pulumi.Input[str | None] = None,
     most_recent: pulumi.Input[bool] = False,
     version: pulumi.Input[str | None] = None,
@@ -192,6 +236,4 @@ def get_model_output(
     settings: Settings | None = None,
 ) -> pulumi.Output[GetModelResult]:
     """`get_model` taking `pulumi.Input`s; the lookup runs once they are known."""
-    args = {k: v for k, v in locals().items() if k != "settings"}
-    return pulumi.Output.from_input(args).apply(lambda known: get_model(**known, settings=settings))
-
+    return _lifted(get_model, dict(locals()))

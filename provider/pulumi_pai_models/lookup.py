@@ -1,32 +1,30 @@
-"""A lookup from query to result: list, pick the model, fetch the chosen version.
+"""A lookup from arguments to result: list, keep what the rules after the server keep, pick the model, pick its version.
 
-Shared by the functions (`get_models`, `get_model`), the `ModelLookup` dynamic resource and the
-`pai-models` command, so all three give the same answer for the same arguments.
+Shared by the functions (`get_models`, `get_model`), `ModelLookup` (through `lifecycle`), the provider
+plugin and the `pai-models` command, so all of them give the same answer for the same arguments.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
-from .client import PaiModelsClient
-from .errors import NoMatch
+from .contract import QUERY, SELECTION, arguments, outputs
+from .errors import NoVersionMatch
 from .query import ModelQuery
-from .selection import Selection, pick_model, pick_version
+from .registry import Registry
+from .selection import Selection, filter_models, pick_model, pick_version
 from .types import Model, ModelVersion
 
-__all__ = ["QUERY_ARGUMENTS", "SELECTION_ARGUMENTS", "GetModelResult", "GetModelsResult", "find_model", "find_models", "parse_arguments"]
-
-#: The argument names of a query (the ListModels filters and `name_regex`) and of a selection.
-QUERY_ARGUMENTS = tuple(f.name for f in fields(ModelQuery))
-SELECTION_ARGUMENTS = tuple(f.name for f in fields(Selection))
+__all__ = ["GetModelResult", "GetModelsResult", "find_model", "find_models", "parse_arguments", "pick_from"]
 
 
 def parse_arguments(args: Mapping[str, Any]) -> tuple[ModelQuery, Selection]:
     """The validated query and selection named in `args` (other keys are ignored); raises `InvalidQuery`."""
-    query = ModelQuery.build(**{k: args[k] for k in QUERY_ARGUMENTS if k in args})
-    selection = Selection.build(**{k: args[k] for k in SELECTION_ARGUMENTS if k in args})
+    query = ModelQuery.build(**{a.name: args[a.name] for a in arguments(QUERY) if a.name in args})
+    selection = Selection.build(**{a.name: args[a.name] for a in arguments(SELECTION) if a.name in args})
     return query, selection
 
 
@@ -43,13 +41,8 @@ class GetModelsResult:
         return [m.model_id for m in self.models]
 
     @property
-    def names(self) -> list[str]:
-        """The ModelNames, in the order of `models`."""
-        return [m.model_name for m in self.models]
-
-    @property
     def total_count(self) -> int:
-        """How many models matched (after the client-side rules)."""
+        """How many models matched (after the rules applied here)."""
         return len(self.models)
 
 
@@ -58,54 +51,61 @@ class GetModelResult:
     """The one model a lookup chose, and its chosen version; `uri` is what deployments need."""
 
     model: Model
-    version: ModelVersion
+    model_version: ModelVersion
 
     @property
     def model_id(self) -> str:
+        """The chosen model's ModelId."""
         return self.model.model_id
 
     @property
     def model_name(self) -> str:
+        """The chosen model's name."""
         return self.model.model_name
 
     @property
     def version_name(self) -> str:
-        return self.version.version_name
+        """The chosen version's name."""
+        return self.model_version.version_name
 
     @property
     def uri(self) -> str:
-        return self.version.uri or ""
+        """Where the chosen version's files are."""
+        return self.model_version.uri or ""
+
+    @property
+    def version(self) -> ModelVersion:
+        """Deprecated alias of `model_version` (the name `version` is the argument that asks for a version name)."""
+        warnings.warn("GetModelResult.version is deprecated: use .model_version", DeprecationWarning, stacklevel=2)
+        return self.model_version
 
     def outputs(self) -> dict[str, Any]:
-        """The result as plain values (the outputs of `ModelLookup`, the `--output json` of the command)."""
-        return {
-            "model_id": self.model_id,
-            "model_name": self.model_name,
-            "version_name": self.version_name,
-            "uri": self.uri,
-            "model": self.model.to_dict(),
-            "model_version": self.version.to_dict(),
-        }
+        """The result as plain values, keyed by the contract's output names (`--output json`, `getModel`)."""
+        values = {o.name: getattr(self, o.name) for o in outputs(resource=False)}
+        return {k: v.to_dict() if isinstance(v, (Model, ModelVersion)) else v for k, v in values.items()}
 
 
-def find_models(client: PaiModelsClient, query: ModelQuery) -> GetModelsResult:
+def find_models(registry: Registry, query: ModelQuery) -> GetModelsResult:
     """Every model matching the query."""
-    return GetModelsResult(client.list_models(query).items, query)
+    return GetModelsResult(filter_models(registry.list_models(query), query), query)
 
 
-def find_model(client: PaiModelsClient, query: ModelQuery, selection: Selection) -> GetModelResult:
-    """The one model and version the query and selection mean, or `NoMatch` / `AmbiguousMatch`."""
-    model = pick_model(client.list_models(query).items, query, selection.most_recent)
+def find_model(registry: Registry, query: ModelQuery, selection: Selection) -> GetModelResult:
+    """The one model and version the query and selection mean, or `NoModelMatch` / `AmbiguousMatch` / `NoVersionMatch`."""
+    model = pick_model(find_models(registry, query).models, query, selection.most_recent)
+    return pick_from(registry, model, selection)
+
+
+def pick_from(registry: Registry, model: Model, selection: Selection) -> GetModelResult:
+    """The version of `model` that `selection` means: `version` exactly, the newest with `approval_status`, else the latest."""
     if selection.version is not None:
-        found = client.get_model_version(model.model_id, selection.version)
-        version = pick_version([found] if found else [], model, selection)
+        found = registry.get_model_version(model.model_id, selection.version)
+        # Not found: list the versions it has, so the message can say what exists.
+        version = pick_version([found] if found else registry.list_model_versions(model.model_id), model, selection)
     elif selection.approval_status is not None:
-        versions = client.list_model_versions(model.model_id, approval_status=selection.approval_status)
-        version = pick_version(versions, model, selection)
+        version = pick_version(registry.list_model_versions(model.model_id), model, selection)
     elif model.latest_version is not None:
-        version = model.latest_version
+        version = pick_version([model.latest_version], model, selection)
     else:
-        raise NoMatch(f"model {model.model_id} ({model.model_name!r}) has no versions: register one before deploying it", model.model_id)
-    if not version.uri:
-        raise NoMatch(f"version {version.version_name!r} of model {model.model_id} ({model.model_name!r}) has no Uri", model.model_id)
+        raise NoVersionMatch(model, selection, [])
     return GetModelResult(model, version)

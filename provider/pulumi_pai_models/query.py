@@ -2,14 +2,9 @@
 
 `ModelQuery.build(...)` accepts what a person writes (tags as a dict, conditions as strings like
 `"ParameterSize<3000"`) and either returns a normalised, hashable query or raises `InvalidQuery`
-naming the parameter and what is allowed. `to_request()` turns it into the SDK's typed request;
-`to_inputs()` / `build(**inputs)` round-trip it through Pulumi state.
-
-Client-side rules, applied after the server's filters (`matches`):
-- `name_regex`: Python `re.search` on the model name (like pulumi-aws `get_ami`'s `name_regex`).
-- A `model_name` wrapped in double quotes (`'"qwen-7b"'`) asks PAI for an exact match (the convention
-  of Alibaba's own PAI SDK); the result is also checked for equality here, so an exact lookup never
-  returns a near name even if the server matched loosely.
+naming the parameter and what is allowed. Its fields are the query arguments of `contract.ARGUMENTS`;
+the transport (`client`) turns them into the SDK's request, and the rules applied after the server
+(`name_regex`, the exact-name check) live with the other picking rules in `selection`.
 """
 
 from __future__ import annotations
@@ -17,13 +12,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
+from .contract import MAX_TEXT_LENGTH, QUERY, arguments
 from .errors import InvalidQuery
-from .types import Model, parse_time
+from .types import parse_time
 
-__all__ = ["MAX_PAGE_SIZE", "MAX_TEXT_LENGTH", "OPERATORS", "Condition", "ModelQuery"]
+__all__ = ["OPERATORS", "ORDERS", "SORT_FIELDS", "Condition", "ModelQuery", "text_argument"]
 
 #: API operator names, and the symbols accepted for them (`"ParameterSize<3000"`).
 OPERATORS: dict[str, str] = {
@@ -39,21 +35,11 @@ _ORDERING = {"LessThan", "LessThanOrEqual", "GreaterThan", "GreaterThanOrEqual"}
 _COLUMN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 _CONDITION_TEXT = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*(<=|>=|!=|==|<|>|=)\s*(.*?)\s*$")
 
-MAX_TEXT_LENGTH = 1024
-MAX_PAGE_SIZE = 100
+#: The values `order` and `sort_by` allow (PAI sorts only by creation time).
+ORDERS = ("ASC", "DESC")
+SORT_FIELDS = ("GmtCreateTime",)
 _MAX_INT = 10**MAX_TEXT_LENGTH
-_TEXT_FILTERS = ("workspace_id", "model_name", "label", "provider", "domain", "task", "origin", "query", "model_type")
-_API_NAMES = {
-    "workspace_id": "WorkspaceId",
-    "model_name": "ModelName",
-    "label": "Label",
-    "provider": "Provider",
-    "domain": "Domain",
-    "task": "Task",
-    "origin": "Origin",
-    "query": "Query",
-    "model_type": "ModelType",
-}
+_TEXT_ARGUMENTS = tuple(a.name for a in arguments(QUERY) if a.kind == "string")
 
 
 def text_argument(parameter: str, value: Any, *, allow_empty: bool = True) -> str | None:
@@ -102,6 +88,9 @@ class Condition:
     @classmethod
     def parse(cls, item: Any, parameter: str = "conditions") -> Condition:
         """Validate one condition given as a `Condition`, a dict, a 3-tuple or text like `"ParameterSize<3000"`."""
+        column: Any
+        operator: Any
+        value: Any
         if isinstance(item, Condition):
             column, operator, value = item.column, item.operator, item.value
         elif isinstance(item, Mapping):
@@ -150,7 +139,7 @@ class Condition:
             value = str(value)
         else:
             value = str(int(value)) if value.is_integer() else repr(value)
-        value = text_argument(f"{parameter}.value", value, allow_empty=False)
+        value = text_argument(f"{parameter}.value", value, allow_empty=False) or ""
         if operator in _ORDERING:
             is_time = column.startswith("Gmt")
             if is_time and not _is_time(value):
@@ -161,9 +150,9 @@ class Condition:
                 raise InvalidQuery(f"{parameter}.value", f"{value[:80]!r} is not a number for {operator} on {column}", "a number")
         return cls(column, operator, value)
 
-    def to_api(self) -> dict[str, str]:
-        """The condition as the API spells it."""
-        return {"Column": self.column, "Operator": self.operator, "Value": self.value}
+    def as_dict(self) -> dict[str, str]:
+        """`{"column": ..., "operator": ..., "value": ...}`, as a program or the state spells it."""
+        return {"column": self.column, "operator": self.operator, "value": self.value}
 
     def __str__(self) -> str:
         return f"{self.column} {self.operator} {self.value}"
@@ -184,24 +173,26 @@ def _tags(value: Any) -> tuple[tuple[str, str], ...]:
         raise InvalidQuery("tags", f"expected a dict or a list of Key/Value pairs, got {type(value).__name__}")
     pairs: list[tuple[str, str]] = []
     for item in items:
+        key: Any
+        val: Any
         if isinstance(item, Mapping):
-            lowered = {str(k).lower(): v for k, v in item.items()}
-            if set(lowered) - {"key", "value"}:
-                raise InvalidQuery("tags", f"unknown key(s) {sorted(set(lowered) - {'key', 'value'})}", "key, value")
-            key, val = lowered.get("key"), lowered.get("value")
+            fields = {str(k).lower(): v for k, v in item.items()}
+            if set(fields) - {"key", "value"}:
+                raise InvalidQuery("tags", f"unknown key(s) {sorted(set(fields) - {'key', 'value'})}", "key, value")
+            key, val = fields.get("key"), fields.get("value")
         elif isinstance(item, (tuple, list)) and len(item) == 2:
             key, val = item
         elif isinstance(item, str) and "=" in item:
             key, val = item.split("=", 1)
         else:
-            raise InvalidQuery("tags", f"cannot read tag {str(item)[:80]!r}", "{'key': 'value'} or [{'Key': .., 'Value': ..}] or 'key=value'")
+            allowed = "{'key': 'value'} or [{'Key': .., 'Value': ..}] or 'key=value'"
+            raise InvalidQuery("tags", f"cannot read tag {str(item)[:80]!r}", allowed)
         if key is None:
             raise InvalidQuery("tags.key", "is missing", "a non-empty string")
-        key = text_argument("tags.key", key, allow_empty=False)
+        key_text = text_argument("tags.key", key, allow_empty=False) or ""
         if isinstance(val, (int, float)) and not isinstance(val, bool):
             val = str(val)
-        val = text_argument("tags.value", "" if val is None else val) or ""
-        pairs.append((key, val))
+        pairs.append((key_text, text_argument("tags.value", "" if val is None else val) or ""))
     return tuple(dict.fromkeys(pairs))
 
 
@@ -245,33 +236,16 @@ class ModelQuery:
     name_regex: str | None = None
 
     @classmethod
-    def build(
-        cls,
-        *,
-        workspace_id: str | None = None,
-        model_name: str | None = None,
-        label: str | None = None,
-        provider: str | None = None,
-        domain: str | None = None,
-        task: str | None = None,
-        origin: str | None = None,
-        query: str | None = None,
-        model_type: str | None = None,
-        collections: Any = None,
-        tags: Any = None,
-        conditions: Any = None,
-        order: str | None = None,
-        sort_by: str | None = None,
-        name_regex: str | None = None,
-    ) -> ModelQuery:
-        """Validate and normalise what a caller wrote; raises `InvalidQuery` naming the parameter."""
-        text = {name: text_argument(name, value) for name, value in (
-            ("workspace_id", workspace_id), ("model_name", model_name), ("label", label), ("provider", provider),
-            ("domain", domain), ("task", task), ("origin", origin), ("query", query), ("model_type", model_type),
-        )}
-        if text["model_name"] is not None and text["model_name"].startswith('"'):
-            if len(text["model_name"]) < 3 or not text["model_name"].endswith('"'):
-                raise InvalidQuery("model_name", "an exact name must be wrapped in double quotes on both sides", '"name"')
+    def build(cls, **args: Any) -> ModelQuery:
+        """Validate and normalise what a caller wrote (the query arguments, by name); raises `InvalidQuery`."""
+        unknown = sorted(set(args) - {a.name for a in arguments(QUERY)})
+        if unknown:
+            raise TypeError(f"ModelQuery.build() got unexpected argument(s) {unknown}")
+        text = {name: text_argument(name, args.get(name)) for name in _TEXT_ARGUMENTS}
+        conditions = args.get("conditions")
+        name = text["model_name"]
+        if name is not None and name.startswith('"') and (len(name) < 3 or not name.endswith('"')):
+            raise InvalidQuery("model_name", "an exact name must be wrapped in double quotes on both sides", '"name"')
         if conditions is None:
             parsed_conditions: tuple[Condition, ...] = ()
         elif isinstance(conditions, (str, Condition, Mapping)):
@@ -280,28 +254,24 @@ class ModelQuery:
             parsed_conditions = tuple(dict.fromkeys(Condition.parse(item) for item in conditions))
         else:
             raise InvalidQuery("conditions", f"expected a list of conditions, got {type(conditions).__name__}")
-        order_value = text_argument("order", order)
-        if order_value is not None:
-            order_value = order_value.upper()
-            if order_value not in ("ASC", "DESC"):
-                raise InvalidQuery("order", f"{order[:40]!r} is not an order", "ASC or DESC")
-        sort_value = text_argument("sort_by", sort_by)
-        if sort_value is not None and sort_value != "GmtCreateTime":
-            raise InvalidQuery("sort_by", f"{sort_value[:40]!r} is not sortable", "GmtCreateTime")
-        regex = text_argument("name_regex", name_regex)
+        if text["order"] is not None:
+            if text["order"].upper() not in ORDERS:
+                raise InvalidQuery("order", f"{text['order'][:40]!r} is not an order", " or ".join(ORDERS))
+            text["order"] = text["order"].upper()
+        if text["sort_by"] is not None and text["sort_by"] not in SORT_FIELDS:
+            raise InvalidQuery("sort_by", f"{text['sort_by'][:40]!r} is not sortable", ", ".join(SORT_FIELDS))
+        regex = text["name_regex"]
         if regex is not None:
             try:
                 re.compile(regex)
             except re.error as exc:
-                raise InvalidQuery("name_regex", f"{regex[:80]!r} is not a valid regular expression ({exc})", "a Python regular expression") from None
+                problem = f"{regex[:80]!r} is not a valid regular expression ({exc})"
+                raise InvalidQuery("name_regex", problem, "a Python regular expression") from None
         return cls(
             **text,
-            collections=_collections(collections),
-            tags=_tags(tags),
+            collections=_collections(args.get("collections")),
+            tags=_tags(args.get("tags")),
             conditions=parsed_conditions,
-            order=order_value,
-            sort_by=sort_value,
-            name_regex=regex,
         )
 
     @property
@@ -312,64 +282,22 @@ class ModelQuery:
             return name[1:-1]
         return None
 
-    def to_request(self, page_number: int = 1, page_size: int = MAX_PAGE_SIZE):
-        """The SDK's `ListModelsRequest` for one page of this query."""
-        from alibabacloud_aiworkspace20210204 import models as pai
-
-        return pai.ListModelsRequest(
-            workspace_id=self.workspace_id,
-            model_name=self.model_name,
-            label=self.label,
-            provider=self.provider,
-            domain=self.domain,
-            task=self.task,
-            origin=self.origin,
-            query=self.query,
-            model_type=self.model_type,
-            collections=",".join(self.collections) or None,
-            tag=[pai.ListModelsRequestTag(key=k, value=v) for k, v in self.tags] or None,
-            conditions=[pai.ListModelsRequestConditions(column=c.column, operator=c.operator, value=c.value) for c in self.conditions]
-            or None,
-            order=self.order,
-            sort_by=self.sort_by,
-            page_number=page_number,
-            page_size=page_size,
-        )
-
-    def matches(self, model: Model) -> bool:
-        """The client-side rules: exact name and `name_regex`."""
-        exact = self.exact_name
-        if exact is not None and model.model_name != exact:
-            return False
-        if self.name_regex is not None and not re.search(self.name_regex, model.model_name):
-            return False
-        return True
-
-    def to_inputs(self) -> dict[str, Any]:
-        """Plain JSON-friendly values (for Pulumi state); `ModelQuery.build(**q.to_inputs()) == q`."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
+    def describe(self) -> str:
+        """The query in the API's words, for messages: `ModelName='"x"', Tag env=prod, Condition ...`."""
+        parts: list[str] = []
+        for argument in arguments(QUERY):
+            value = getattr(self, argument.name)
             if value is None or value == ():
                 continue
-            if f.name == "tags":
-                value = [{"key": k, "value": v} for k, v in value]
-            elif f.name == "conditions":
-                value = [{"column": c.column, "operator": c.operator, "value": c.value} for c in value]
-            elif f.name == "collections":
-                value = list(value)
-            out[f.name] = value
-        return out
-
-    def describe(self) -> str:
-        """The query in the API's words, for messages: `ModelName="x", Tag env=prod, ...`."""
-        parts = [f"{_API_NAMES[name]}={getattr(self, name)!r}" for name in _TEXT_FILTERS if getattr(self, name) is not None]
-        if self.collections:
-            parts.append(f"Collections={','.join(self.collections)!r}")
-        parts += [f"Tag {k}={v}" for k, v in self.tags]
-        parts += [f"Condition {c}" for c in self.conditions]
-        if self.name_regex is not None:
-            parts.append(f"name_regex={self.name_regex!r}")
-        if self.order:
-            parts.append(f"Order={self.order}")
+            label = argument.api or argument.name
+            if argument.name == "tags":
+                parts += [f"Tag {k}={v}" for k, v in value]
+            elif argument.name == "conditions":
+                parts += [f"Condition {c}" for c in value]
+            elif argument.name == "collections":
+                parts.append(f"{label}={','.join(value)!r}")
+            elif argument.name in ("order", "sort_by"):
+                parts.append(f"{label}={value}")
+            else:
+                parts.append(f"{label}={value!r}")
         return ", ".join(parts) if parts else "(no filters: all of your own models)"

@@ -1,10 +1,12 @@
-"""The Pulumi glue: `ModelLookup`, a dynamic resource that is a data source.
+"""The Pulumi glue for Python programs: `ModelLookup`, a dynamic resource that is a data source.
 
-It owns nothing in PAI: `delete` removes nothing. It re-resolves on every preview and update:
-the lookup runs in `check`, whose returned inputs are what the engine shows in a preview (it never
-calls create/update then), so `uri` is known in `pulumi preview`. `diff` compares the resolved
-values, so a new model version shows as an update of exactly the changed outputs, and nothing
-changed means no diff. `read` re-resolves for `pulumi refresh`.
+It owns nothing in PAI: `delete` removes nothing. What it does on each engine call is the shared
+lookup lifecycle (`lifecycle`); this module only adapts it to Pulumi's dynamic provider protocol:
+- `uri` is known in `pulumi preview`: the lookup runs in `check`, whose answer the engine shows then;
+- warnings (a locked lookup that is behind) go to the engine as real warnings, through the engine
+  address the provider process is started with;
+- errors of this package reach the engine as their one-line message, in `read` too, never as a
+  Python traceback.
 
 Credentials never enter inputs, outputs or state: the provider reads them in `configure()` from the
 stack config, else the environment and Alibaba's default chain. The provider class is importable,
@@ -14,8 +16,11 @@ could not be pickled.
 
 from __future__ import annotations
 
-import dataclasses
+import sys
+import threading
+import traceback
 import uuid
+from types import FrameType, ModuleType
 from typing import Any
 
 import pulumi
@@ -30,23 +35,43 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .client import PaiModelsClient, shared_client
-from .errors import InvalidQuery, PaiModelsError
-from .lookup import QUERY_ARGUMENTS, SELECTION_ARGUMENTS, GetModelResult, find_model, parse_arguments
+from . import lifecycle
+from .client import shared_client
+from .errors import PaiModelsError
 from .query import Condition
-from .settings import Settings
+from .registry import CachedRegistry
+from .settings import ResolvedSettings, Settings
 
-__all__ = ["OUTPUT_KEYS", "ModelLookup", "ModelLookupProvider"]
+__all__ = ["ModelLookup", "ModelLookupProvider", "begin_operation"]
 
-#: What a lookup resolves to; `query_summary` is the query in the API's words (`query` is the fuzzy filter).
-OUTPUT_KEYS = ("model_id", "model_name", "version_name", "uri", "model", "model_version", "query_summary")
-_COMPARED = QUERY_ARGUMENTS + SELECTION_ARGUMENTS + OUTPUT_KEYS
+#: The dynamic resource's type, as the engine names it (the `module` and `name` of `ModelLookup`).
+RESOURCE_TYPE = "pulumi-python:dynamic/pai-models:ModelLookup"
+
+_REGISTRIES: dict[ResolvedSettings, CachedRegistry] = {}
+_REGISTRIES_LOCK = threading.Lock()
+
+
+def begin_operation() -> None:
+    """Forget every answer: the next lookups ask PAI again. A provider process lives for one engine operation, so
+    the engine never needs this; a test that drives the provider through several operations in one process does."""
+    with _REGISTRIES_LOCK:
+        _REGISTRIES.clear()
+
+
+def _registry(settings: ResolvedSettings) -> CachedRegistry:
+    """This operation's registry for these settings: identical lookups in it share their requests."""
+    with _REGISTRIES_LOCK:
+        registry = _REGISTRIES.get(settings)
+        if registry is None:
+            registry = _REGISTRIES[settings] = CachedRegistry(shared_client(settings))
+        return registry
 
 
 def _unknown() -> str:
     from pulumi.runtime import rpc
 
-    return rpc.UNKNOWN
+    unknown: str = rpc.UNKNOWN
+    return unknown
 
 
 def _has_unknown(value: Any) -> bool:
@@ -59,74 +84,155 @@ def _has_unknown(value: Any) -> bool:
     return False
 
 
+# -- what the dynamic provider server does not offer: the URN, warnings, one-line errors ------------------
+
+
+def _request_urn() -> str | None:
+    """The URN of the resource the engine is asking about, read from the dynamic provider server's `request`.
+
+    Pulumi's dynamic provider passes no URN to `check`; the gRPC request it is serving has one, in the
+    frame of its `Check`/`Read` method below ours. None when not running under that server (tests).
+    """
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        request = frame.f_locals.get("request")
+        urn = getattr(request, "urn", None)
+        if isinstance(urn, str) and urn:
+            return urn
+        frame = frame.f_back
+    return None
+
+
+def _move_hint(urn: str | None) -> str:
+    """How to move a lock: the exact command when the URN is known."""
+    if urn:
+        return f"pulumi up --replace '{urn}' (or change this lookup's keepers)"
+    return "pulumi up --replace <URN> (list URNs with: pulumi stack --show-urns), or change this lookup's keepers"
+
+
+def _warn(message: str, urn: str | None) -> None:
+    """A real engine warning (counted in the summary), through the engine address given to the provider process."""
+    address = sys.argv[1] if len(sys.argv) > 1 and ":" in sys.argv[1] else None
+    if address is None:  # not under the engine: nothing to count it, so write it where a person sees it
+        sys.stderr.write(f"warning: {message}\n")
+        return
+    import grpc
+    from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+
+    with grpc.insecure_channel(address) as channel:
+        engine_pb2_grpc.EngineStub(channel).Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn or ""))
+
+
+class _OneLineErrors(ModuleType):
+    """Stands in for `traceback` in Pulumi's dynamic provider server, which reports any failure as a formatted
+    traceback: for this package's errors it gives the message alone, the same line `check` gives."""
+
+    def __init__(self) -> None:
+        super().__init__("traceback")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(traceback, name)
+
+    def format_exc(self, limit: int | None = None, chain: bool = True) -> str:
+        error = sys.exc_info()[1]
+        if isinstance(error, PaiModelsError):
+            return f"{type(error).__name__}: {error}"
+        return traceback.format_exc(limit, chain)
+
+
+def _install_one_line_errors() -> None:
+    """Give the dynamic provider server, if this process is one, `_OneLineErrors` for `traceback`."""
+    server = sys.modules.get("__main__")
+    spec = getattr(server, "__spec__", None)
+    if server is not None and getattr(spec, "name", None) == "pulumi.dynamic.__main__" and not isinstance(
+        getattr(server, "traceback", None), _OneLineErrors
+    ):
+        server.traceback = _OneLineErrors()  # type: ignore[attr-defined]
+
+
+_install_one_line_errors()
+
+
+# -- the provider -------------------------------------------------------------------------------------------
+
+
 class ModelLookupProvider(ResourceProvider):
-    """The dynamic provider of `ModelLookup`: resolves in `check`, compares in `diff`, owns nothing."""
+    """The dynamic provider of `ModelLookup`: the shared lookup lifecycle, adapted to the dynamic provider protocol."""
 
     # Nothing secret is captured (settings are read in configure), so the reference need not be encrypted.
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
         """Keep the stack config's settings (`alicloud:*`, `pai-models:*`); the engine passes secrets decrypted."""
-        self._config_settings = Settings.from_config(lambda key: req.config.get(key))
+        self._config_settings = Settings.from_config(req.config.get)
 
-    # -- helpers -----------------------------------------------------------------------------------------
-
-    def _client(self) -> PaiModelsClient:
-        return shared_client(Settings.layered(getattr(self, "_config_settings", None)))
-
-    def _resolve(self, props: dict[str, Any]) -> dict[str, Any]:
-        query, selection = parse_arguments(props)
-        result: GetModelResult = find_model(self._client(), query, selection)
-        return {**props, **result.outputs(), "query_summary": query.describe()}
-
-    # -- the provider protocol --------------------------------------------------------------------------
+    def _registry(self) -> CachedRegistry:
+        return _registry(Settings.layered(getattr(self, "_config_settings", None)))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate the arguments and resolve the lookup, so its values are known in preview."""
-        args = {k: news.get(k) for k in QUERY_ARGUMENTS + SELECTION_ARGUMENTS}
+        """Validate the arguments and resolve (or keep, when locked) the lookup, so its values are known in preview."""
+        args = {k: news.get(k) for k in lifecycle.ARGUMENT_NAMES}
         if _has_unknown(args):  # part of the query is not known yet in this preview: resolve later
-            return CheckResult({**news, **{k: _unknown() for k in OUTPUT_KEYS}}, [])
+            return CheckResult({**news, **{k: _unknown() for k in lifecycle.OUTPUT_NAMES}}, [])
+        urn = _request_urn()
         try:
-            parse_arguments(news)
-        except InvalidQuery as error:
-            return CheckResult(news, [CheckFailure(error.parameter.split(".")[0], str(error))])
-        try:
-            return CheckResult(self._resolve(news), [])
-        except PaiModelsError as error:
-            return CheckResult(news, [CheckFailure("", f"{type(error).__name__}: {error}")])
+            checked = lifecycle.check(_olds, news, self._registry(), move_hint=_move_hint(urn))
+        except PaiModelsError as error:  # settings or the API: the whole lookup failed
+            return CheckResult(dict(news), [CheckFailure("", f"{type(error).__name__}: {error}")])
+        for message in checked.warnings:
+            _warn(message, urn)
+        return CheckResult(checked.inputs, [CheckFailure(p, reason) for p, reason in checked.failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """An update when the query or anything it resolved to changed; otherwise no change."""
-        changed = [k for k in _COMPARED if olds.get(k) != news.get(k)]
-        stables = [k for k in _COMPARED if k not in changed and not _has_unknown(news.get(k))]
+        """An update when an argument or anything it resolved to changed; otherwise no change."""
+        changed = lifecycle.changed_properties(olds, news)
+        stables = [k for k in lifecycle.COMPARED if k not in changed and not _has_unknown(news.get(k))]
         return DiffResult(changes=bool(changed), replaces=[], stables=stables, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Nothing is created in PAI; the outputs are the values `check` resolved."""
-        outs = props if props.get("uri") else self._resolve(props)
-        return CreateResult(f"lookup-{uuid.uuid4().hex[:16]}", outs)
+        return CreateResult(f"lookup-{uuid.uuid4().hex[:16]}", self._complete(props))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """The new values `check` resolved (never an empty result: that would wipe the outputs)."""
-        return UpdateResult(news if news.get("uri") else self._resolve(news))
+        return UpdateResult(self._complete(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Re-resolve for `pulumi refresh`."""
-        return ReadResult(id_, self._resolve(props))
+        """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
+        outs = lifecycle.read(props, self._registry(), move_hint=_move_hint(_request_urn()))
+        return ReadResult(id_, outs, outs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """A lookup owns nothing: nothing to delete in PAI."""
 
+    def _complete(self, props: dict[str, Any]) -> dict[str, Any]:
+        """`props` as `check` resolved them, resolving here only if it could not (its query was unknown then)."""
+        if props.get("uri"):
+            return props
+        checked = lifecycle.check({}, props, self._registry(), move_hint=_move_hint(_request_urn()))
+        if checked.failures:
+            raise _LookupError("; ".join(reason for _, reason in checked.failures))
+        return checked.inputs
+
+
+class _LookupError(PaiModelsError):
+    """A lookup that could only run at create or update time failed."""
+
 
 class ModelLookup(pulumi.dynamic.Resource, module="pai-models", name="ModelLookup"):
-    """A PAI model lookup as a resource: `uri` of the chosen version feeds deployments, and changes show in preview."""
+    """A PAI model lookup as a resource: `uri` of the chosen version feeds deployments, and changes show in preview.
+
+    The arguments are those of `get_model`, plus `lock` and `keepers` (rollout control). Its outputs are
+    `model_id`, `resolved_model_name`, `version_name`, `uri`, `model`, `model_version` and `query_summary`;
+    every argument is also readable under its own name (`lookup.model_name` is the filter the program gave).
+    """
 
     model_id: pulumi.Output[str]
-    model_name: pulumi.Output[str]
+    resolved_model_name: pulumi.Output[str]
     version_name: pulumi.Output[str]
     uri: pulumi.Output[str]
-    model: pulumi.Output[dict]
-    model_version: pulumi.Output[dict]
+    model: pulumi.Output[dict[str, Any]]
+    model_version: pulumi.Output[dict[str, Any]]
     query_summary: pulumi.Output[str]
 
     def __init__(
@@ -151,19 +257,17 @@ class ModelLookup(pulumi.dynamic.Resource, module="pai-models", name="ModelLooku
         most_recent: pulumi.Input[bool | None] = None,
         version: pulumi.Input[str | None] = None,
         approval_status: pulumi.Input[str | None] = None,
+        lock: pulumi.Input[bool | None] = None,
+        keepers: pulumi.Input[dict[str, str] | None] = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         """The same filters and selection as `get_model`; bad arguments fail in `check`, naming the property."""
+        args = {k: v for k, v in locals().items() if k in lifecycle.ARGUMENT_NAMES}
+        conditions = args.get("conditions")
+        if isinstance(conditions, Condition):
+            conditions = [conditions]
         if isinstance(conditions, (list, tuple)):
-            conditions = [dataclasses.asdict(c) if isinstance(c, Condition) else c for c in conditions]
-        elif isinstance(conditions, Condition):
-            conditions = [dataclasses.asdict(conditions)]
-        args = dict(
-            workspace_id=workspace_id, model_name=model_name, label=label, provider=provider, domain=domain, task=task,
-            origin=origin, query=query, model_type=model_type, collections=collections, tags=tags,
-            conditions=conditions, order=order, sort_by=sort_by, name_regex=name_regex, most_recent=most_recent,
-            version=version, approval_status=approval_status,
-        )  # fmt: skip
+            args["conditions"] = [c.as_dict() if isinstance(c, Condition) else c for c in conditions]
         props: dict[str, Any] = {k: v for k, v in args.items() if v is not None}
-        props.update({k: None for k in OUTPUT_KEYS if k not in props})
+        props.update(dict.fromkeys(lifecycle.OUTPUT_NAMES))
         super().__init__(ModelLookupProvider(), resource_name, props, opts)

@@ -1,6 +1,9 @@
 """What is picked: the rules that turn a list of models and versions into one model and one version.
 
 Pure functions, no API calls:
+- `filter_models`: the rules applied after the server's filters: `name_regex` (Python `re.search` on
+  the name, like pulumi-aws `get_ami`'s) and, for a `model_name` in double quotes, name equality,
+  so an exact lookup never returns a near name even if the server matched loosely;
 - `pick_model`: one match is the answer; none is `NoMatch`; several are `AmbiguousMatch` unless
   `most_recent`, which takes the newest GmtCreateTime, ties broken by the greatest ModelId, so the pick
   never flips between runs (pulumi-aws `get_ami` users hit exactly that nondeterminism).
@@ -14,14 +17,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .errors import AmbiguousMatch, InvalidQuery, NoMatch
+from .errors import MAX_CANDIDATES_SHOWN, AmbiguousMatch, InvalidQuery, NoModelMatch, NoVersionMatch
 from .query import ModelQuery, text_argument
 from .types import Model, ModelVersion
 
-__all__ = ["APPROVAL_STATUSES", "MAX_CANDIDATES_SHOWN", "Selection", "newest_first", "pick_model", "pick_version"]
+__all__ = [
+    "APPROVAL_STATUSES",
+    "Selection",
+    "filter_models",
+    "natural_key",
+    "newest_first",
+    "newest_versions_first",
+    "pick_model",
+    "pick_version",
+]
 
 APPROVAL_STATUSES = ("Approved", "Pending", "Rejected")
-MAX_CANDIDATES_SHOWN = 5
+_MAX_VERSION_NAME = 256
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -42,35 +54,51 @@ class Selection:
             raise InvalidQuery("most_recent", f"expected true or false, got {type(most_recent).__name__}")
         if version is not None:
             version = text_argument("version", version, allow_empty=False)
-            if not version.strip() or len(version) > 256:
-                raise InvalidQuery("version", f"{version[:80]!r} is not a version name", "a non-empty name such as 0.2.0")
+            if version is None or not version.strip() or len(version) > _MAX_VERSION_NAME:
+                raise InvalidQuery("version", f"{str(version)[:80]!r} is not a version name", "a non-empty name such as 0.2.0")
         if approval_status is not None:
-            approval_status = text_argument("approval_status", approval_status, allow_empty=False)
-            matched = [s for s in APPROVAL_STATUSES if s.lower() == approval_status.strip().lower()]
+            status = text_argument("approval_status", approval_status, allow_empty=False) or ""
+            matched = [s for s in APPROVAL_STATUSES if s.lower() == status.strip().lower()]
             if not matched:
                 raise InvalidQuery("approval_status", f"{approval_status[:40]!r} is not an approval status", ", ".join(APPROVAL_STATUSES))
             approval_status = matched[0]
         if version is not None and approval_status is not None:
             raise InvalidQuery(
-                "version", "cannot be combined with approval_status", "either version (one exact version) or approval_status (the newest with it)"
+                "version",
+                "cannot be combined with approval_status",
+                "either version (one exact version) or approval_status (the newest with it)",
             )
         return cls(most_recent=most_recent, version=version, approval_status=approval_status)
 
     def describe(self) -> str:
-        """The version rule in words, for messages."""
+        """The versions this selection accepts, in words: `version '1.0.0'`, `version with ApprovalStatus Approved`."""
         if self.version is not None:
             return f"version {self.version!r}"
         if self.approval_status is not None:
-            return f"the newest version with ApprovalStatus {self.approval_status}"
-        return "the latest version"
+            return f"version with ApprovalStatus {self.approval_status}"
+        return "latest version"
 
 
-def _natural(text: str) -> tuple:
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """A sort key under which 0.10.0 comes after 0.9.0 (digit runs compare as numbers)."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
 
 
-def _model_key(model: Model) -> tuple:
+def _model_key(model: Model) -> tuple[datetime, str]:
     return (model.gmt_create_time or _EPOCH, model.model_id)
+
+
+def _version_key(version: ModelVersion) -> tuple[datetime, tuple[tuple[int, int, str], ...]]:
+    return (version.gmt_create_time or _EPOCH, natural_key(version.version_name))
+
+
+def filter_models(models: Sequence[Model], query: ModelQuery) -> list[Model]:
+    """The models that pass the rules applied after the server: the exact name and `name_regex`."""
+    exact, regex = query.exact_name, query.name_regex
+    pattern = re.compile(regex) if regex is not None else None
+    return [
+        m for m in models if (exact is None or m.model_name == exact) and (pattern is None or pattern.search(m.model_name))
+    ]
 
 
 def newest_first(models: Sequence[Model]) -> list[Model]:
@@ -78,34 +106,25 @@ def newest_first(models: Sequence[Model]) -> list[Model]:
     return sorted(models, key=_model_key, reverse=True)
 
 
+def newest_versions_first(versions: Sequence[ModelVersion]) -> list[ModelVersion]:
+    """Versions sorted newest GmtCreateTime first, ties by natural order of the name (0.10.0 before 0.9.0)."""
+    return sorted(versions, key=_version_key, reverse=True)
+
+
 def pick_model(models: Sequence[Model], query: ModelQuery, most_recent: bool) -> Model:
-    """The one model a lookup means, or `NoMatch` / `AmbiguousMatch` saying why not."""
+    """The one model a lookup means, or `NoModelMatch` / `AmbiguousMatch` saying why not."""
     if not models:
-        raise NoMatch(
-            f"no model matches {query.describe()}. Your query returned no results: change the filters "
-            "(a quoted model_name is an exact match; Provider empty means your own models only) and try again.",
-            query.describe(),
-        )
+        raise NoModelMatch(query)
     if len(models) == 1:
         return models[0]
     ordered = newest_first(models)
     if most_recent:
         return ordered[0]
-    shown = ordered[:MAX_CANDIDATES_SHOWN]
-    lines = "; ".join(
-        f"{m.model_id} {m.model_name!r} created {m.gmt_create_time.isoformat() if m.gmt_create_time else 'unknown'}" for m in shown
-    )
-    more = f" and {len(models) - len(shown)} more" if len(models) > len(shown) else ""
-    raise AmbiguousMatch(
-        f"{len(models)} models match {query.describe()}: {lines}{more}. Narrow the query (an exact name in double "
-        'quotes such as \'"my-model"\', tags, conditions, name_regex) or set most_recent=True to take the newest.',
-        len(models),
-        shown,
-    )
+    raise AmbiguousMatch(query, len(models), ordered[:MAX_CANDIDATES_SHOWN])
 
 
 def pick_version(versions: Sequence[ModelVersion], model: Model, selection: Selection) -> ModelVersion:
-    """The newest of `versions` that fits `selection`, or `NoMatch` naming the model and the rule."""
+    """The newest of `versions` that fits `selection` and has a Uri, or `NoVersionMatch` saying what exists."""
     fitting = [
         v
         for v in versions
@@ -113,8 +132,8 @@ def pick_version(versions: Sequence[ModelVersion], model: Model, selection: Sele
         and (selection.version is None or v.version_name == selection.version)
     ]
     if not fitting:
-        where = f" among its {len(versions)} version(s)" if versions else ""
-        if not versions and selection.version is None:
-            where = ": it has no versions"
-        raise NoMatch(f"model {model.model_id} ({model.model_name!r}) has no {selection.describe()}{where}", model.model_id)
-    return max(fitting, key=lambda v: (v.gmt_create_time or _EPOCH, _natural(v.version_name)))
+        raise NoVersionMatch(model, selection, newest_versions_first(versions))
+    chosen = max(fitting, key=_version_key)
+    if not chosen.uri:
+        raise NoVersionMatch(model, selection, newest_versions_first(versions), without_uri=chosen)
+    return chosen

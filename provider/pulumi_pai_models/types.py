@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 __all__ = ["Label", "Model", "ModelVersion", "parse_time"]
 
@@ -76,9 +76,32 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _field(key: str, convert: Callable[[Any], Any], doc: str) -> property:
-    """A read-only property: `convert(raw[key])`."""
-    return property(lambda self: convert(self.raw.get(key)), doc=f"{doc} (`{key}`).")
+T = TypeVar("T")
+V = TypeVar("V", bound="_View")
+
+
+class _Field(Generic[T]):
+    """A read-only, typed attribute of a view: `convert(raw[key])`, read when asked."""
+
+    def __init__(self, key: str, convert: Callable[[Any], T], doc: str):
+        self.key = key
+        self.convert = convert
+        self.__doc__ = f"{doc} (`{key}`)."
+
+    @overload
+    def __get__(self, view: None, owner: type[Any]) -> _Field[T]: ...
+    @overload
+    def __get__(self, view: _View, owner: type[Any]) -> T: ...
+    def __get__(self, view: _View | None, owner: type[Any]) -> T | _Field[T]:
+        if view is None:
+            return self
+        return self.convert(view.raw.get(self.key))
+
+    def __set__(self, view: _View, value: Any) -> None:
+        raise AttributeError(f"{type(view).__name__} is read-only")
+
+
+_field = _Field
 
 
 class _View:
@@ -93,7 +116,7 @@ class _View:
         object.__setattr__(self, "raw", raw if isinstance(raw, dict) else dict(raw))
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]):
+    def from_api(cls: type[V], data: Mapping[str, Any]) -> V:
         """A view of the JSON object PAI returned (kept as it is, not copied)."""
         return cls(data)
 
@@ -105,7 +128,7 @@ class _View:
         raise AttributeError(f"{type(self).__name__} is read-only")
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.raw == self.raw  # type: ignore[attr-defined]
+        return isinstance(other, _View) and type(other) is type(self) and other.raw == self.raw
 
     __hash__ = None  # type: ignore[assignment]  # a view of a mutable dict
 

@@ -1,0 +1,163 @@
+"""The command's subcommands: `list`, `get` and `outdated`, each from parsed flags to output and exit status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, TextIO
+
+from .. import lifecycle, lookup
+from ..client import PaiModelsClient
+from ..errors import InvalidQuery, LookupFailed
+from ..registry import CachedRegistry
+from .messages import EXIT_INTERNAL, EXIT_OK, PROG
+from .parser import query_from_args, selection_from_args, settings_from_args
+from .render import Progress, encodable, render_result, render_table, to_json
+
+__all__ = ["COMMANDS", "LOOKUP_TYPES", "OutdatedRow", "lookups_in_state"]
+
+EXIT_BEHIND = EXIT_INTERNAL  # `outdated`: at least one lookup is behind
+
+#: The resource types of ModelLookup: the dynamic resource of Python programs and the provider plugin's.
+LOOKUP_TYPES = ("pulumi-python:dynamic/pai-models:ModelLookup", "pai-models:index:ModelLookup")
+
+
+def _registry(args: argparse.Namespace) -> CachedRegistry:
+    return CachedRegistry(PaiModelsClient(settings_from_args(args)))
+
+
+def run_list(args: argparse.Namespace, out: TextIO) -> int:
+    query = query_from_args(args)
+    registry = _registry(args)
+    with Progress("listing models..."):
+        result = lookup.find_models(registry, query)
+    if args.output == "json":
+        out.write(to_json([m.to_dict() for m in result.models]))
+    elif args.output == "ids":
+        out.write("".join(f"{model_id}\n" for model_id in result.ids))
+    else:
+        width = shutil.get_terminal_size().columns if Progress.wanted(out) else None
+        out.write(encodable(render_table(result.models, width), out))
+        if not result.models:
+            sys.stderr.write(f"{PROG}: no model matches {query.describe()}\n")
+    return EXIT_OK
+
+
+def run_get(args: argparse.Namespace, out: TextIO) -> int:
+    query = query_from_args(args)
+    selection = selection_from_args(args)
+    registry = _registry(args)
+    with Progress("looking up the model..."):
+        result = lookup.find_model(registry, query, selection)
+    if args.output == "json":
+        out.write(to_json(result.outputs()))
+    elif args.output == "table":
+        out.write(encodable(render_result(result), out))
+    else:
+        out.write(result.uri + "\n")
+    return EXIT_OK
+
+
+# -- outdated --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutdatedRow:
+    """One ModelLookup of a stack: the version it holds and the newest match of its query now."""
+
+    urn: str
+    locked: bool
+    model: str
+    held_version: str
+    held_uri: str
+    newest_version: str
+    newest_uri: str
+    #: current, behind, or failed (the query no longer resolves: `problem` says why)
+    status: str
+    problem: str = ""
+
+
+def _plain(value: Any) -> Any:
+    """A state value without Pulumi's secret wrapper (a secret argument cannot be re-run: it stays a marker)."""
+    if isinstance(value, Mapping) and "4dabf18193072939515e22adb298388d" in value:
+        return _plain(value.get("plaintext", value.get("value")))
+    return value
+
+
+def lookups_in_state(state: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(URN, outputs) of each ModelLookup in `pulumi stack export` output; raises InvalidQuery when it is not one."""
+    deployment = state.get("deployment") if isinstance(state, Mapping) else None
+    resources = deployment.get("resources") if isinstance(deployment, Mapping) else None
+    if not isinstance(resources, list):
+        raise InvalidQuery(
+            "state", "is not the output of `pulumi stack export` (no deployment.resources)", "pulumi stack export > state.json"
+        )
+    for resource in resources:
+        if isinstance(resource, Mapping) and resource.get("type") in LOOKUP_TYPES and not resource.get("delete"):
+            outputs = resource.get("outputs") or resource.get("inputs") or {}
+            yield str(resource.get("urn")), {k: _plain(v) for k, v in outputs.items()}
+
+
+def outdated_rows(state: Any, registry: CachedRegistry) -> list[OutdatedRow]:
+    """Each lookup's held version against the newest match of its query."""
+    rows = []
+    for urn, props in lookups_in_state(state):
+        args = {k: props[k] for k in lifecycle.ARGUMENT_NAMES if props.get(k) is not None}
+        query, selection = lookup.parse_arguments(args)
+        lock, _ = lifecycle.options(args)
+        held = (str(props.get("version_name") or "-"), str(props.get("uri") or "-"))
+        name = str(props.get("resolved_model_name") or props.get("model_id") or "-")
+        try:
+            newest = lookup.find_model(registry, query, selection)
+        except LookupFailed as error:
+            rows.append(OutdatedRow(urn, lock, name, *held, "-", "-", "failed", str(error)))
+            continue
+        behind = (newest.model_id, newest.version_name) != (props.get("model_id"), props.get("version_name"))
+        rows.append(OutdatedRow(urn, lock, name, *held, newest.version_name, newest.uri, "behind" if behind else "current"))
+    return rows
+
+
+def _render_outdated(rows: list[OutdatedRow]) -> str:
+    if not rows:
+        return "no ModelLookup in this state\n"
+    lines = []
+    for row in rows:
+        mode = "locked" if row.locked else "tracking"
+        lines.append(f"{row.status.upper():<8} {row.urn}")
+        lines.append(f"         {mode}: {row.model} {row.held_version}  {row.held_uri}")
+        if row.status == "behind":
+            lines.append(f"         newest: {row.newest_version}  {row.newest_uri}")
+        elif row.status == "failed":
+            lines.append(f"         {row.problem}")
+    return "\n".join(lines) + "\n"
+
+
+def run_outdated(args: argparse.Namespace, out: TextIO) -> int:
+    if args.state == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            with open(args.state, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as error:
+            problem = f"cannot read {args.state!r} ({error.strerror})"
+            raise InvalidQuery("state", problem, "a file written by `pulumi stack export`") from None
+    try:
+        state = json.loads(text)
+    except ValueError:
+        raise InvalidQuery("state", "is not JSON", "the output of `pulumi stack export`") from None
+    registry = _registry(args)
+    with Progress("checking the stack's lookups..."):
+        rows = outdated_rows(state, registry)
+    if args.output == "json":
+        out.write(to_json([asdict(row) for row in rows]))
+    else:
+        out.write(encodable(_render_outdated(rows), out))
+    return EXIT_BEHIND if any(row.status != "current" for row in rows) else EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {"list": run_list, "get": run_get, "outdated": run_outdated}

@@ -1,0 +1,98 @@
+"""What the command says when something goes wrong: exit codes, and each error in the command's terms (flags).
+
+The library's errors carry their facts as fields; here they are worded with the flags a person typed,
+not the keyword arguments of the Python API. Every message is one line on stderr, scrubbed of any
+secret this process knows.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+
+from ..contract import ARGUMENTS
+from ..errors import AmbiguousMatch, ApiError, ConfigurationError, InvalidQuery, NoModelMatch, PaiModelsError
+from ..settings import ENV_KEYS
+
+__all__ = ["EXIT_CODES", "FLAG_OF", "fail", "message", "scrub"]
+
+PROG = "pai-models"
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_NO_MATCH = 3
+EXIT_AMBIGUOUS = 4
+EXIT_API = 5
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+EXIT_CODES = {
+    EXIT_OK: "found (list: also when nothing matched, with an empty table or []); outdated: every lookup is current",
+    EXIT_INTERNAL: "outdated: a lookup is behind; otherwise an unexpected internal error (a bug; rerun with --verbose)",
+    EXIT_BAD_INPUT: "bad input: invalid flag or filter value, or bad settings (region, endpoint, credentials)",
+    EXIT_NO_MATCH: "get: no model matched, or the model has no such version",
+    EXIT_AMBIGUOUS: "get: several models matched and --most-recent was not given",
+    EXIT_API: "PAI answered with an error or could not be reached (including authentication failures)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+    EXIT_BROKEN_PIPE: "the reader of stdout went away (e.g. | head -1); nothing more is written",
+}
+
+#: Argument name (as `InvalidQuery.parameter` gives it) -> the flag that sets it.
+FLAG_OF: Mapping[str, str] = {a.name: a.flag for a in ARGUMENTS if a.flag} | {"exact_name": "--exact-name", "state": "--state"}
+
+_AUTH_CODES = ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecurityToken", "Forbidden", "NoPermission")
+
+
+def message(error: PaiModelsError) -> str:
+    """`error` worded for the command line."""
+    if isinstance(error, InvalidQuery):
+        head, _, sub = error.parameter.partition(".")
+        text = f"invalid {FLAG_OF.get(head, head)}{' ' + sub if sub else ''}: {error.problem}"
+        return text + (f" (allowed: {error.allowed})" if error.allowed else "")
+    if isinstance(error, ConfigurationError) and error.missing:
+        if error.setting == "credentials":
+            return (
+                "no Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET "
+                "(credentials are never flags), or a profile, RAM role or OIDC token that Alibaba's default chain finds"
+                + (f" ({error.detail})" if error.detail else "")
+            )
+        return (
+            "no PAI region or endpoint: give --region (e.g. cn-hangzhou) or --endpoint, "
+            "or set ALIBABA_CLOUD_REGION_ID or PAI_MODELS_ENDPOINT"
+        )
+    if isinstance(error, NoModelMatch):
+        hint = "" if error.query.provider else "; without --provider PAI lists only your own models (--provider pai: its public ones)"
+        return f"no model matches {error.query.describe()}{hint}"
+    if isinstance(error, AmbiguousMatch):
+        return f"{error.summary}. Narrow the query (--exact-name, --tag, --condition, --name-regex) or add --most-recent to take the newest"
+    if isinstance(error, ApiError) and error.code and error.code.startswith(_AUTH_CODES):
+        return (
+            f"{error} -- check the credentials (ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, or the profile "
+            "or role of Alibaba's default chain) and their RAM permissions"
+        )
+    return str(error)
+
+
+def _secrets(environ: Mapping[str, str]) -> list[str]:
+    """Secret values known to this process (to scrub from any message, belt and braces)."""
+    names = [key for key, name in ENV_KEYS.items() if name in ("access_key_secret", "security_token")]
+    return sorted({environ[n] for n in names if len(environ.get(n) or "") >= 4}, key=len, reverse=True)
+
+
+def scrub(text: str) -> str:
+    """`text` on one line, with any secret this process knows replaced by ***."""
+    for secret in _secrets(os.environ):
+        text = text.replace(secret, "***")
+    return " ".join(text.split())
+
+
+def fail(code: int, text: str) -> int:
+    """Write `pai-models: error: <text>` on stderr; return `code`."""
+    try:
+        sys.stderr.write(f"{PROG}: error: {scrub(text)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return code

@@ -1,0 +1,242 @@
+"""The command's flags, and what they ask for: the filter and selection flags come from the contract.
+
+`build_parser()` makes one flag per argument that `contract.ARGUMENTS` gives a flag (its help is the
+argument's doc), plus `--exact-name` (an exact `model_name`) and the settings flags; `query_from_args`,
+`selection_from_args` and `settings_from_args` turn parsed flags into the library's objects.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, NoReturn
+
+from .._version import __version__
+from ..contract import QUERY, SELECTION, Argument, arguments
+from ..errors import InvalidQuery
+from ..query import ModelQuery
+from ..selection import Selection
+from ..settings import LIMITS, Settings
+from .messages import EXIT_BAD_INPUT, EXIT_CODES, PROG
+
+__all__ = ["SETTING_FLAGS", "build_parser", "query_from_args", "selection_from_args", "settings_from_args"]
+
+EXIT_EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in EXIT_CODES.items())
+
+SETTINGS_EPILOG = """\
+settings: the flags, else the environment (ALIBABA_CLOUD_REGION_ID, PAI_MODELS_ENDPOINT,
+PAI_MODELS_PROTOCOL). An empty flag (--endpoint '') is an error, not "unset": leave the flag out.
+Credentials are never flags: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and
+ALIBABA_CLOUD_SECURITY_TOKEN), else Alibaba's default chain (profiles in ~/.alibabacloud, ECS RAM role,
+OIDC/RRSA)."""
+
+LIST_EXAMPLES = """\
+examples:
+  pai-models list --provider pai --task text-generation
+  pai-models list --tag env=prod --tag team=risk --condition 'ParameterSize<3000'
+  pai-models list --name qwen --provider pai --order DESC --output ids
+  pai-models list --workspace 86075 --output json | jq -r '.[].ModelName'
+
+Without --provider, PAI lists only your own models; --provider pai lists PAI's public ones.
+--name is a substring match, --exact-name an exact one; --name-regex filters on this side."""
+
+GET_EXAMPLES = """\
+examples:
+  URI=$(pai-models get --exact-name fraud-detector --approval-status Approved)
+  pai-models get --tag env=prod --most-recent --output json
+  pai-models get --exact-name churn-predictor --version 2.0.0 --output table
+
+The model: the one that matches (several are an error, exit 4, unless --most-recent takes the
+newest). The version: --version, else the newest with --approval-status, else the latest."""
+
+OUTDATED_EXAMPLES = """\
+examples:
+  pulumi stack export | pai-models outdated
+  pai-models outdated --state state.json --output json
+
+Re-runs the query of each ModelLookup in a stack's exported state (its arguments as the program
+gave them) and compares the newest match with the version the stack holds. Exit 0: all current;
+1: at least one lookup is behind (a locked one, or a tracking one not yet updated)."""
+
+MAIN_EXAMPLES = """\
+examples:
+  pai-models list --provider pai --task text-generation
+  URI=$(pai-models get --exact-name fraud-detector --approval-status Approved)
+  pulumi stack export | pai-models outdated
+  pai-models emulator --port 8080
+  pai-models get --help"""
+
+#: Settings field -> the flag that sets it (named as the source of a bad value).
+SETTING_FLAGS = {
+    "region": "--region",
+    "endpoint": "--endpoint",
+    "protocol": "--protocol",
+    "page_size": "--page-size",
+    "max_concurrency": "--max-concurrency",
+    "read_timeout_ms": "--timeout-ms",
+    "connect_timeout_ms": "--timeout-ms",
+    "max_attempts": "--max-attempts",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line: `pai-models: error: <message> (see '<prog> --help')`."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _limits(name: str) -> str:
+    low, high = LIMITS[name]
+    return f"{low}..{high}, default {Settings.DEFAULTS[name]}"
+
+
+def _settings_flags() -> _Parser:
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group("where and how to call PAI")
+    group.add_argument("--region", metavar="ID", help="region id such as cn-hangzhou (else ALIBABA_CLOUD_REGION_ID)")
+    group.add_argument(
+        "--endpoint",
+        metavar="HOST|URL",
+        help="API endpoint, host[:port] or http(s)://host:port, e.g. a local emulator (else PAI_MODELS_ENDPOINT; "
+        "default: aiworkspace.REGION.aliyuncs.com)",
+    )
+    group.add_argument("--protocol", choices=("https", "http"), help="https (default), or http with an explicit --endpoint")
+    group.add_argument("--page-size", type=int, metavar="N", help=f"models per ListModels page ({_limits('page_size')})")
+    group.add_argument("--max-concurrency", type=int, metavar="N", help=f"pages fetched at once ({_limits('max_concurrency')})")
+    group.add_argument("--timeout-ms", type=int, metavar="MS", help="connect and read timeout of each request attempt")
+    group.add_argument(
+        "--max-attempts", type=int, metavar="N", help=f"attempts per request on throttling/5xx/timeouts ({_limits('max_attempts')})"
+    )
+    group.add_argument("-v", "--verbose", action="store_true", help="log retries and paging to stderr (never secrets)")
+    return parent
+
+
+def _add(group: Any, argument: Argument) -> None:
+    """One flag for `argument`: its help is the contract's doc."""
+    assert argument.flag is not None
+    if argument.kind == "boolean":
+        group.add_argument(argument.flag, dest=argument.name, action="store_true", help=argument.doc)
+    else:
+        action = "append" if argument.repeatable else "store"
+        group.add_argument(argument.flag, dest=argument.name, action=action, metavar=argument.metavar, help=argument.doc)
+
+
+def _filter_flags() -> _Parser:
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group("filters (all given must hold)")
+    for argument in arguments(QUERY):
+        if argument.name == "model_name":  # two flags: a substring, or an exact name
+            names = group.add_mutually_exclusive_group()
+            _add(names, argument)
+            names.add_argument("--exact-name", metavar="NAME", help="model name is exactly NAME")
+        elif argument.flag:
+            _add(group, argument)
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `pai-models` parser with its `list`, `get`, `outdated` and `emulator` subcommands."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog=PROG,
+        description="Look up Alibaba Cloud PAI registry models (the ListModels API) from a shell or a pipeline.",
+        epilog=f"{MAIN_EXAMPLES}\n\n{EXIT_EPILOG}",
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="{list,get,outdated,emulator}", parser_class=_Parser)
+    settings, filters = _settings_flags(), _filter_flags()
+
+    listing = commands.add_parser(
+        "list",
+        help="list the models that match",
+        description="List every model that matches the filters (all pages). Nothing matching is not an error.",
+        epilog=f"{LIST_EXAMPLES}\n\n{SETTINGS_EPILOG}\n\n{EXIT_EPILOG}",
+        formatter_class=formatter,
+        parents=[filters, settings],
+    )
+    listing.add_argument(
+        "-o", "--output", choices=("table", "json", "ids"), default="table",
+        help="table (for people, default), json (the models as PAI sent them), ids (one ModelId a line)",
+    )  # fmt: skip
+
+    get = commands.add_parser(
+        "get",
+        help="print the URI (or JSON) of the one model version that matches",
+        description="Find the one model that matches the filters and print the URI of its chosen version.",
+        epilog=f"{GET_EXAMPLES}\n\n{SETTINGS_EPILOG}\n\n{EXIT_EPILOG}",
+        formatter_class=formatter,
+        parents=[filters, settings],
+    )
+    picking = get.add_argument_group("selection")
+    versions = picking.add_mutually_exclusive_group()
+    for argument in arguments(SELECTION):
+        _add(versions if argument.name in ("version", "approval_status") else picking, argument)
+    get.add_argument(
+        "-o", "--output", choices=("uri", "json", "table"), default="uri",
+        help="uri (just the URI and a newline, default), json (model, version and uri), table (for people)",
+    )  # fmt: skip
+
+    outdated = commands.add_parser(
+        "outdated",
+        help="report the ModelLookups of a stack that are behind their newest match",
+        description="Read a stack's exported state and report, per ModelLookup, the version it holds and the newest match.",
+        epilog=f"{OUTDATED_EXAMPLES}\n\n{SETTINGS_EPILOG}\n\n{EXIT_EPILOG}",
+        formatter_class=formatter,
+        parents=[settings],
+    )
+    outdated.add_argument("--state", metavar="FILE", default="-", help="the output of `pulumi stack export` (default: - for stdin)")
+    outdated.add_argument(
+        "-o", "--output", choices=("table", "json"), default="table", help="table (for people, default) or json (one object per lookup)"
+    )
+
+    commands.add_parser("emulator", help="run a local PAI emulator (see 'pai-models emulator --help')", add_help=False)
+    return parser
+
+
+def _tag(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise InvalidQuery("tags", f"cannot read {text[:80]!r}", "KEY=VALUE, e.g. --tag env=prod")
+    return key, value
+
+
+def query_from_args(args: argparse.Namespace) -> ModelQuery:
+    """The `ModelQuery` the filter flags ask for (the one mapping, shared by list and get)."""
+    values = {a.name: getattr(args, a.name) for a in arguments(QUERY) if a.flag}
+    if args.exact_name is not None:
+        if not args.exact_name.strip():
+            raise InvalidQuery("exact_name", "is empty", "a model name")
+        if '"' in args.exact_name:
+            raise InvalidQuery("exact_name", "contains a double quote", "a model name without quotes; it is quoted for you")
+        values["model_name"] = f'"{args.exact_name}"'
+    if values["collections"]:
+        values["collections"] = [part for item in values["collections"] for part in item.split(",")]
+    if values["tags"]:
+        values["tags"] = [_tag(text) for text in values["tags"]]
+    return ModelQuery.build(**values)
+
+
+def selection_from_args(args: argparse.Namespace) -> Selection:
+    """The `Selection` the get flags ask for."""
+    return Selection.build(**{a.name: getattr(args, a.name) for a in arguments(SELECTION)})
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Flags over the environment, resolved; credentials only from the environment or Alibaba's chain.
+
+    A bad value is reported under the flag that gave it (`--page-size is 500, allowed 1..100`).
+    """
+    given = {
+        "region": args.region,
+        "endpoint": args.endpoint,
+        "protocol": args.protocol,
+        "page_size": args.page_size,
+        "max_concurrency": args.max_concurrency,
+        "read_timeout_ms": args.timeout_ms,
+        "connect_timeout_ms": args.timeout_ms,
+        "max_attempts": args.max_attempts,
+    }
+    given = {name: value for name, value in given.items() if value is not None}
+    flags = Settings(**given, sources=tuple((name, SETTING_FLAGS[name]) for name in given))
+    return flags.over(Settings.from_env()).resolved()

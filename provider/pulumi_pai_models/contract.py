@@ -1,0 +1,155 @@
+"""The lookup's contract: every argument and every output, declared once.
+
+Each front door is derived from these tables or checked against them by `tests/test_contract.py`:
+the Python functions and their `_output` forms, `ModelLookup`, the `pai-models` flags, the query's
+description in messages, the SDK request the transport builds, the README's filter table and the
+provider schema. An argument says what it is called in each place (Python keyword, ListModels
+parameter, CLI flag, schema name); an output says where it appears.
+
+Nothing here imports Pulumi or Alibaba's SDK: the command line reads it without loading either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "ARGUMENTS",
+    "MAX_PAGE_SIZE",
+    "MAX_TEXT_LENGTH",
+    "OUTPUTS",
+    "QUERY",
+    "RESOURCE_ONLY",
+    "SELECTION",
+    "Argument",
+    "Output",
+    "arguments",
+    "camel",
+    "outputs",
+]
+
+#: The most models PAI returns in one ListModels page (Alibaba's own tools page with 50 and 100).
+MAX_PAGE_SIZE = 100
+#: The longest text argument accepted.
+MAX_TEXT_LENGTH = 1024
+
+#: Which part of a lookup an argument belongs to.
+Group = Literal["query", "selection", "resource"]
+QUERY: Group = "query"  # what is asked of ListModels (plus the client-side name_regex)
+SELECTION: Group = "selection"  # how one model and one version are picked from the answer
+RESOURCE_ONLY: Group = "resource"  # only ModelLookup has it (rollout control)
+
+#: The value shapes, as the provider schema spells them.
+Kind = Literal["string", "boolean", "string-list", "string-map", "condition-list", "object", "object-list", "integer"]
+
+
+def camel(name: str) -> str:
+    """`most_recent` -> `mostRecent` (the schema's and other languages' spelling)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a lookup: its name in Python, ListModels, the command line and the schema."""
+
+    name: str
+    group: Group
+    kind: Kind
+    doc: str
+    #: The ListModels request parameter, or None when the rule is applied on this side.
+    api: str | None = None
+    #: The `pai-models` flag, or None when the command has none.
+    flag: str | None = None
+    metavar: str | None = None
+
+    @property
+    def schema_name(self) -> str:
+        return camel(self.name)
+
+    @property
+    def repeatable(self) -> bool:
+        """True when the flag may be given several times (a list or map)."""
+        return self.kind in ("string-list", "string-map", "condition-list")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output of a lookup: where it appears and what it holds."""
+
+    name: str
+    kind: Kind
+    doc: str
+    #: Is it an attribute of `get_model`'s result (and an output of `getModel`)?
+    in_function: bool = True
+    #: Its name among `ModelLookup`'s outputs, or None when the resource has none. A resource keeps
+    #: inputs and outputs in one namespace, so an output never takes an argument's name there.
+    resource_name: str | None = None
+
+    @property
+    def schema_name(self) -> str:
+        return camel(self.name)
+
+
+ARGUMENTS: tuple[Argument, ...] = (
+    # -- the query: ListModels' filters, in the order of its reference, and the client-side regex ----
+    Argument("workspace_id", QUERY, "string", "Only your models in this workspace (public models are listed whatever it says).",
+             api="WorkspaceId", flag="--workspace", metavar="ID"),
+    Argument("model_name", QUERY, "string",
+             'Model name contains this text (case-insensitive); in double quotes (\'"my-model"\') an exact name.',
+             api="ModelName", flag="--name", metavar="TEXT"),
+    Argument("label", QUERY, "string", "A label key or value contains this text.", api="Label", flag="--label", metavar="TEXT"),
+    Argument("provider", QUERY, "string", "Public models of this provider, e.g. pai; unset: your own models.",
+             api="Provider", flag="--provider", metavar="NAME"),
+    Argument("domain", QUERY, "string", "Domain, e.g. nlp or cv.", api="Domain", flag="--domain", metavar="NAME"),
+    Argument("task", QUERY, "string", "Task, e.g. text-generation.", api="Task", flag="--task", metavar="NAME"),
+    Argument("origin", QUERY, "string", "Origin, e.g. ModelScope or HuggingFace.", api="Origin", flag="--origin", metavar="NAME"),
+    Argument("query", QUERY, "string", "Free text matched in the name, domain, task, label keys and values.",
+             api="Query", flag="--query", metavar="TEXT"),
+    Argument("model_type", QUERY, "string", "Model type, e.g. Checkpoint or LoRA.", api="ModelType", flag="--type", metavar="NAME"),
+    Argument("collections", QUERY, "string-list", "In any of these collections.", api="Collections", flag="--collections",
+             metavar="A[,B...]"),
+    Argument("tags", QUERY, "string-map", "Has every one of these tags (key: value).", api="Tag", flag="--tag", metavar="KEY=VALUE"),
+    Argument("conditions", QUERY, "condition-list",
+             "Every condition holds, e.g. ParameterSize<3000; operators < <= > >= = != (or LessThan, ...).",
+             api="Conditions", flag="--condition", metavar="EXPR"),
+    Argument("order", QUERY, "string", "ASC (default) or DESC, by creation time.", api="Order", flag="--order", metavar="ASC|DESC"),
+    Argument("sort_by", QUERY, "string", "The field the server sorts by; PAI supports only GmtCreateTime.",
+             api="SortBy", flag="--sort-by", metavar="FIELD"),
+    Argument("name_regex", QUERY, "string", "Keep models whose name matches this Python regular expression (applied here).",
+             flag="--name-regex", metavar="REGEX"),
+    # -- the selection: one model and one version -------------------------------------------------------
+    Argument("most_recent", SELECTION, "boolean", "If several models match, take the newest (ties: the greatest ModelId).",
+             flag="--most-recent"),
+    Argument("version", SELECTION, "string", "This exact version name (default: the model's latest version).",
+             flag="--version", metavar="NAME"),
+    Argument("approval_status", SELECTION, "string", "The newest version with this status: Approved, Pending or Rejected.",
+             flag="--approval-status", metavar="STATUS"),
+    # -- rollout control: only a lookup that lives in a stack has it -------------------------------------
+    Argument("lock", RESOURCE_ONLY, "boolean",
+             "Keep the first resolution (same model, version and uri) until `pulumi up --replace` or a change of keepers; "
+             "warn when the query picks a newer one."),
+    Argument("keepers", RESOURCE_ONLY, "string-map",
+             "Any values; changing one resolves a locked lookup afresh, so the move shows in the program's diff."),
+)  # fmt: skip
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("model_id", "string", "The chosen model's ModelId.", resource_name="model_id"),
+    Output("model_name", "string", "The chosen model's name.", resource_name="resolved_model_name"),
+    Output("version_name", "string", "The chosen version's name.", resource_name="version_name"),
+    Output("uri", "string", "Where the chosen version's files are (usually oss://...): what a deployment needs.", resource_name="uri"),
+    Output("model", "object", "The chosen model as PAI returned it (PascalCase keys).", resource_name="model"),
+    Output("model_version", "object", "The chosen version as PAI returned it (PascalCase keys).", resource_name="model_version"),
+    Output("query_summary", "string", "The query in the API's words.", in_function=False, resource_name="query_summary"),
+)
+
+
+def arguments(*groups: Group) -> tuple[Argument, ...]:
+    """The arguments of these groups, in declaration order."""
+    return tuple(a for a in ARGUMENTS if a.group in groups)
+
+
+def outputs(*, resource: bool) -> tuple[Output, ...]:
+    """The outputs of `ModelLookup` (resource=True) or of `get_model` (False)."""
+    return tuple(o for o in OUTPUTS if (o.resource_name is not None if resource else o.in_function))

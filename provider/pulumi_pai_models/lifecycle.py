@@ -1,0 +1,137 @@
+"""A lookup that lives in a stack: what `ModelLookup`'s check, diff, create, update and read do, over plain values.
+
+Two thin adapters run it: the dynamic resource (`resource`, for Python programs) and the provider
+plugin (`plugin`, for every language). Neither holds a rule of its own.
+
+The state keeps the program's arguments under their own names (so `read` re-runs exactly the query
+the program wrote) and the resolved values under the contract's resource output names, which never
+take an argument's name. The lookup resolves in `check`, whose answer is what the engine shows in a
+preview, so `uri` is known there.
+
+Tracking (the default) re-resolves on every check. A locked lookup (`lock=True`) keeps its first
+resolution while its arguments and `keepers` stay the same: it only warns when the query now picks
+another version, and fails cleanly when the kept version is gone. `pulumi up --replace` (the engine
+passes no old state) or a change of `keepers` resolves it afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, outputs
+from .errors import InvalidQuery, LockedVersionGone, LookupFailed
+from .lookup import GetModelResult, find_model, parse_arguments
+from .query import ModelQuery
+from .registry import Registry
+from .selection import Selection
+
+__all__ = ["ARGUMENT_NAMES", "COMPARED", "OUTPUT_NAMES", "Checked", "changed_properties", "check", "read", "resolve"]
+
+#: The resource's arguments and outputs, from the contract.
+ARGUMENT_NAMES = tuple(a.name for a in arguments(QUERY, SELECTION, RESOURCE_ONLY))
+OUTPUT_NAMES = tuple(o.resource_name for o in outputs(resource=True) if o.resource_name)
+COMPARED = ARGUMENT_NAMES + OUTPUT_NAMES
+
+
+@dataclass
+class Checked:
+    """What `check` decided: the new state's inputs, failures (property, reason) and warnings to show."""
+
+    inputs: dict[str, Any]
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def resolved_values(result: GetModelResult, query: ModelQuery) -> dict[str, Any]:
+    """The resource's outputs for a lookup result, under the contract's resource names."""
+    values = {**result.outputs(), "query_summary": query.describe()}
+    return {o.resource_name: values[o.name] for o in outputs(resource=True) if o.resource_name}
+
+
+def options(props: Mapping[str, Any]) -> tuple[bool, dict[str, str]]:
+    """`lock` and `keepers`, validated; raises `InvalidQuery`."""
+    lock = props.get("lock")
+    if lock is not None and not isinstance(lock, bool):
+        raise InvalidQuery("lock", f"expected true or false, got {type(lock).__name__}")
+    keepers = props.get("keepers")
+    if keepers is not None and not (isinstance(keepers, Mapping) and all(isinstance(k, str) for k in keepers)):
+        raise InvalidQuery("keepers", f"expected a map of names to values, got {type(keepers).__name__}", "e.g. {'release': '2024-06'}")
+    return bool(lock), {str(k): str(v) for k, v in (keepers or {}).items()}
+
+
+def check(olds: Mapping[str, Any], news: Mapping[str, Any], registry: Registry, *, move_hint: str) -> Checked:
+    """Validate the arguments and resolve (or keep) the lookup. `move_hint` says how this user moves a lock."""
+    args = {k: news[k] for k in ARGUMENT_NAMES if news.get(k) is not None}
+    try:
+        query, selection = parse_arguments(args)
+        lock, _ = options(args)
+    except InvalidQuery as error:
+        return Checked(dict(args), failures=[(error.parameter.split(".")[0], str(error))])
+    kept = _kept(olds, args) if lock else None
+    try:
+        if kept is None:
+            return Checked({**args, **resolve(registry, query, selection)})
+        return Checked({**args, **kept}, warnings=_verify_lock(registry, kept, query, selection, move_hint))
+    except LookupFailed as error:
+        return Checked(dict(args), failures=[("", f"{type(error).__name__}: {error}")])
+
+
+def resolve(registry: Registry, query: ModelQuery, selection: Selection) -> dict[str, Any]:
+    """The outputs of a fresh resolution."""
+    return resolved_values(find_model(registry, query, selection), query)
+
+
+def read(props: Mapping[str, Any], registry: Registry, *, move_hint: str) -> dict[str, Any]:
+    """The state after `pulumi refresh`: a tracking lookup re-runs its query, a locked one is checked to still exist."""
+    args = {k: props[k] for k in ARGUMENT_NAMES if props.get(k) is not None}
+    query, selection = parse_arguments(args)
+    lock, _ = options(args)
+    kept = _outputs(props) if lock else None
+    if kept is None:
+        return {**args, **resolve(registry, query, selection)}
+    _verify_lock(registry, kept, query, selection, move_hint)
+    return {**args, **kept}
+
+
+def changed_properties(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """The arguments and outputs whose values differ."""
+    return [k for k in COMPARED if olds.get(k) != news.get(k)]
+
+
+def _outputs(props: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The resolved outputs in `props`, or None when it holds no complete resolution."""
+    values = {k: props.get(k) for k in OUTPUT_NAMES}
+    return values if values["uri"] and values["model_id"] and values["version_name"] else None
+
+
+def _kept(olds: Mapping[str, Any], args: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The old resolution, if it may be kept: the same query, selection and keepers (`lock` itself may change)."""
+    kept = _outputs(olds)
+    if kept is None:
+        return None
+    old_args = {k: olds[k] for k in ARGUMENT_NAMES if olds.get(k) is not None}
+    try:
+        same = parse_arguments(old_args) == parse_arguments(args) and options(old_args)[1] == options(args)[1]
+    except InvalidQuery:
+        same = False
+    return kept if same else None
+
+
+def _verify_lock(registry: Registry, kept: Mapping[str, Any], query: ModelQuery, selection: Selection, move_hint: str) -> list[str]:
+    """Fail if the kept version is gone; warn (return the text) if the query now picks another one."""
+    model_id, version_name = str(kept["model_id"]), str(kept["version_name"])
+    model_name = str(kept.get("resolved_model_name") or model_id)
+    if registry.get_model(model_id) is None or registry.get_model_version(model_id, version_name) is None:
+        raise LockedVersionGone(model_id, model_name, version_name, move_hint)
+    try:
+        newest = find_model(registry, query, selection)
+    except LookupFailed as error:
+        return [f"ModelLookup locked to {model_name} {version_name}: its query now finds no other answer ({error})"]
+    if (newest.model_id, newest.version_name) == (model_id, version_name):
+        return []
+    return [
+        f"ModelLookup locked to {model_name} version {version_name} ({kept.get('uri')}); its query now picks "
+        f"{newest.model_name} version {newest.version_name} ({newest.uri}). To move the lock: {move_hint}"
+    ]
