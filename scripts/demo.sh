@@ -7,7 +7,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 bash scripts/bootstrap.sh
 bin_dir=$(bash scripts/ensure-pulumi.sh | tail -n 1)
-export PATH="$bin_dir:$repo/.venv/bin:$PATH"
+# Only the CLI: the program and its dynamic provider run in .venv because Pulumi.yaml says so.
+export PATH="$bin_dir:$PATH"
 
 state="$repo/.pulumi-state"
 mkdir -p "$state"
