@@ -5,7 +5,9 @@ programs) or run as `pulumi` subprocesses on project directories (`cli_env`, `ru
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -112,3 +114,52 @@ def run_pulumi(
             f"`pulumi {' '.join(args)}` in {cwd} exited {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
         )
     return done
+
+
+class Capture:
+    """Engine events and text output of one operation."""
+
+    def __init__(self):
+        self.events = []
+        self.lines = []
+
+    def steps(self, name):
+        """(op, diffs, new inputs) of resource steps whose URN ends with ::name."""
+        found = []
+        for e in self.events:
+            pre = e.resource_pre_event
+            if pre and pre.metadata.urn.endswith("::" + name):
+                m = pre.metadata
+                found.append((m.op.value if hasattr(m.op, "value") else str(m.op), m.diffs or [], dict(m.new.inputs) if m.new else {}))
+        return found
+
+    def ops(self):
+        """URN -> the op (same, create, update, ...) of each resource step the engine planned or took."""
+        found = {}
+        for e in self.events:
+            pre = e.resource_pre_event
+            if pre:
+                op = pre.metadata.op
+                found[pre.metadata.urn] = op.value if hasattr(op, "value") else str(op)
+        return found
+
+    def diff_keys(self, type_and_name):
+        """The keys the engine lists for an update of `Type name` in its preview display."""
+        for line in "".join(self.lines).splitlines():
+            found = re.search(re.escape(type_and_name) + r" update \[diff: ~([^\]]*)\]", line)
+            if found:
+                return set(found.group(1).split(","))
+        raise AssertionError(f"no update of {type_and_name} in:\n" + "".join(self.lines))
+
+    @property
+    def text(self):
+        return "\n".join(self.lines) + json.dumps([e.__dict__ for e in self.events], default=lambda o: getattr(o, "__dict__", str(o)))
+
+
+def stored_state(home) -> str:
+    """Every file the file backend wrote, as text: what is really at rest."""
+    return "\n".join(p.read_text(errors="replace") for p in sorted((home / "state").rglob("*")) if p.is_file())
+
+
+def run(op, capture: Capture, **kw):
+    return op(on_event=capture.events.append, on_output=capture.lines.append, **kw)

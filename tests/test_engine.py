@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 import secrets
 import urllib.request
 
 import pulumi
 import pytest
-
-from engine import inline_stack
+from engine import Capture, inline_stack, run, stored_state
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model_output
 from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
@@ -50,45 +48,6 @@ def fraud_model(catalog):
 def approved_newest(model):
     versions = model.get("Versions") or [model["LatestVersion"]]
     return max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
-
-
-class Capture:
-    """Engine events and text output of one operation."""
-
-    def __init__(self):
-        self.events = []
-        self.lines = []
-
-    def steps(self, name):
-        """(op, diffs, new inputs) of resource steps whose URN ends with ::name."""
-        found = []
-        for e in self.events:
-            pre = e.resource_pre_event
-            if pre and pre.metadata.urn.endswith("::" + name):
-                m = pre.metadata
-                found.append((m.op.value if hasattr(m.op, "value") else str(m.op), m.diffs or [], dict(m.new.inputs) if m.new else {}))
-        return found
-
-    def diff_keys(self, type_and_name):
-        """The keys the engine lists for an update of `Type name` in its preview display."""
-        for line in "".join(self.lines).splitlines():
-            found = re.search(re.escape(type_and_name) + r" update \[diff: ~([^\]]*)\]", line)
-            if found:
-                return set(found.group(1).split(","))
-        raise AssertionError(f"no update of {type_and_name} in:\n" + "".join(self.lines))
-
-    @property
-    def text(self):
-        return "\n".join(self.lines) + json.dumps([e.__dict__ for e in self.events], default=lambda o: getattr(o, "__dict__", str(o)))
-
-
-def stored_state(home) -> str:
-    """Every file the file backend wrote, as text: what is really at rest."""
-    return "\n".join(p.read_text(errors="replace") for p in sorted((home / "state").rglob("*")) if p.is_file())
-
-
-def run(op, capture: Capture, **kw):
-    return op(on_event=capture.events.append, on_output=capture.lines.append, **kw)
 
 
 def test_lookup_lifecycle_in_the_engine(tmp_path, e2e_emulator):
@@ -190,7 +149,7 @@ def test_no_match_fails_the_preview_with_the_message_not_a_traceback(tmp_path, e
     with pytest.raises(auto.errors.CommandError) as info:
         run(stack.preview, cap)
     text = str(info.value) + cap.text
-    assert "NoMatch: no model matches ModelName='\"no-such-model\"'" in text
+    assert "NoModelMatch: no model matches ModelName='\"no-such-model\"'" in text
     assert "Traceback" not in text
     assert SECRET not in text
 

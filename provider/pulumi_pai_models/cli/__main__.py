@@ -1,0 +1,7 @@
+"""`python -m pulumi_pai_models.cli`: the `pai-models` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
