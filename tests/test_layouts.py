@@ -161,13 +161,21 @@ def package_index_reachable() -> bool:
         return False
 
 
+def installing(env: dict[str, str]) -> dict[str, str]:
+    """`env` for `pulumi install`: the venv is created by python3 from the folder of this interpreter's base Python.
+
+    (Not PULUMI_PYTHON_CMD=<a path>: with a virtualenv the host takes that variable as a file name in the venv's bin/.)
+    """
+    cli_folder = env["PATH"].split(os.pathsep)[0]
+    return {**env, "PATH": os.pathsep.join([cli_folder, str(Path(BASE_PYTHON).parent), SYSTEM_PATH]), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
 @pytest.mark.engine
 def test_pulumi_install_creates_the_virtualenv_where_pulumi_yaml_says(tmp_path, env):
-    # The language host creates the venv with python3 from PATH, upgrades pip,
-    # setuptools and wheel in it from the package index (always: nothing here can turn that off), then
-    # installs requirements.txt: this package from this checkout, with the versions the tests run with. Not
-    # editable (-e): the host then finds no pulumi-plugin.json beside the package, takes it for a provider
-    # package and tries to download a plugin `pai-models`.
+    # The language host creates the venv (see `installing`), upgrades pip, setuptools and wheel in it from the
+    # package index (always: nothing here can turn that off), then installs requirements.txt: this package from
+    # this checkout, with the versions the tests run with. Not editable (-e): the host then finds no
+    # pulumi-plugin.json beside the package, takes it for a provider package and tries to download a plugin.
     if not package_index_reachable():
         pytest.skip("pulumi install needs the package index (pip upgrades pip, setuptools and wheel)")
     root = tmp_path / "project"
@@ -179,15 +187,29 @@ def test_pulumi_install_creates_the_virtualenv_where_pulumi_yaml_says(tmp_path, 
         -c {REPO / "requirements.lock"}
         {package}
         """))  # fmt: skip
-    # python3 from the folder of this interpreter's base Python creates it. (Not PULUMI_PYTHON_CMD=<a path>: with
-    # a virtualenv the host takes that variable as a file name inside the venv's bin/.)
-    env = {**env, "PATH": os.pathsep.join([env["PATH"].split(os.pathsep)[0], str(Path(BASE_PYTHON).parent), SYSTEM_PATH]),
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}  # fmt: skip
+    env = installing(env)
     run_pulumi("install", cwd=root, env=env)
     venv = root / "venv"
     assert (venv / "pyvenv.cfg").is_file(), sorted(p.name for p in root.iterdir())
     assert not (root / "pyvenv.cfg").exists() and not (root / "bin").exists()  # not the project root itself
     assert_ran_in(preview_and_up(root, env), venv)
+
+
+@pytest.mark.engine
+def test_example_project_standalone(tmp_path, env):
+    # examples/quickstart as a user runs it: `pulumi install` makes its venv/ from its requirements.txt
+    # (which names ../../provider: the layout of this repository is copied), then preview and up.
+    if not package_index_reachable():
+        pytest.skip("pulumi install needs the package index (pip upgrades pip, setuptools and wheel)")
+    ignore = shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".mypy_cache", "venv", "Pulumi.*.yaml")
+    shutil.copytree(REPO / "provider", tmp_path / "provider", ignore=ignore)
+    root = shutil.copytree(REPO / "examples" / "quickstart", tmp_path / "examples" / "quickstart", ignore=ignore)
+    env = installing(env)
+    run_pulumi("install", cwd=root, env=env)
+    assert (root / "venv" / "pyvenv.cfg").is_file()
+    outputs = preview_and_up(root, env)
+    assert outputs["uri"] == expected_outputs()["uri"]
+    assert sorted(outputs["production_models"]) == expected_outputs()["prod_models"]
 
 
 @pytest.mark.engine
