@@ -1,4 +1,4 @@
-"""Benchmark of listing, coalescing and engine cost (issue 6): `python bench/run.py [--quick] [--out FILE]`.
+"""Benchmark of listing, coalescing and engine cost: `python bench/run.py [--quick] [--out FILE]`.
 
 Figures go to stdout (tables) and to a JSON file (default bench/results/latest.json, git-ignored).
 They are notes for people, never assertions: nothing here fails on a slow figure. See bench/README.md
@@ -28,9 +28,11 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
+sys.path.insert(1, str(REPO / "tests"))  # engine.py: the real Pulumi engine, shared with the tests
 
 import pulumi  # noqa: E402
 from catalogs import PROVIDER, model_name  # noqa: E402
+from engine import inline_stack  # noqa: E402
 from pulumi_pai_models import ModelLookup, Settings, get_model, get_models  # noqa: E402
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET  # noqa: E402
 
@@ -122,7 +124,8 @@ def sdk_client(emulator: Emulator):
     from alibabacloud_tea_openapi.models import Config
 
     endpoint = emulator.url.split("://", 1)[1]
-    return Client(Config(access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET, endpoint=endpoint, protocol="http"))
+    return Client(Config(access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET, endpoint=endpoint,
+                         protocol="http"))
 
 
 def sdk_sequential(client, page_size: int, *, max_pages: int | None = None, probe_pages: int | None = None,
@@ -306,12 +309,15 @@ def coalescing_with_mocks(emulator: Emulator, settings: Settings, size: int) -> 
     """API requests of 20 identical and 20 different lookups inside one (mocked) Pulumi program run."""
     emulator.set_catalog(size)
     broad_pages = math.ceil(size / settings.resolved().page_size)
+
+    def one(i: int) -> Any:
+        return get_model(model_name=f'"{model_name(i)}"', provider=PROVIDER, settings=settings)
+
     cases: dict[str, Callable[[], Any]] = {
-        "one get_model (exact name)": lambda: get_model(model_name=f'"{model_name(1)}"', provider=PROVIDER, settings=settings),
-        "20 identical get_model": lambda: [get_model(model_name=f'"{model_name(1)}"', provider=PROVIDER, settings=settings) for _ in range(20)],
-        "20 identical get_model, 20 threads at once": lambda: _in_threads(
-            20, lambda: get_model(model_name=f'"{model_name(1)}"', provider=PROVIDER, settings=settings)),
-        "20 different get_model": lambda: [get_model(model_name=f'"{model_name(i)}"', provider=PROVIDER, settings=settings) for i in range(20)],
+        "one get_model (exact name)": lambda: one(1),
+        "20 identical get_model": lambda: [one(1) for _ in range(20)],
+        "20 identical get_model, 20 threads at once": lambda: _in_threads(20, lambda: one(1)),
+        "20 different get_model": lambda: [one(i) for i in range(20)],
         "one get_models(provider='pai')": lambda: get_models(provider=PROVIDER, settings=settings),
         "20 identical get_models(provider='pai')": lambda: [get_models(provider=PROVIDER, settings=settings) for _ in range(20)],
     }
@@ -351,38 +357,16 @@ def _in_threads(count: int, fn: Callable[[], Any]) -> list:
 # -- the engine --------------------------------------------------------------------------------------------
 
 
-def pulumi_bin_dir() -> Path:
-    given = os.environ.get("PAI_MODELS_PULUMI_BIN")
-    if given:
-        return Path(given)
-    done = subprocess.run(["bash", str(REPO / "scripts" / "ensure-pulumi.sh")], check=True, stdout=subprocess.PIPE, text=True)
-    return Path(done.stdout.strip().splitlines()[-1])
-
-
 class Engine:
-    """Inline Automation API stacks on a file backend under a temporary home (as tests/engine.py does)."""
+    """Inline Automation API stacks (tests/engine.py's `inline_stack`: file backend, passphrase secrets, the CLI
+    of scripts/ensure-pulumi.sh or $PAI_MODELS_PULUMI_BIN) under a temporary home, configured for the emulator."""
 
-    PASSPHRASE = "pai-models-bench"
+    PROJECT = "pai-models-bench"
 
     def __init__(self, home: Path, emulator: Emulator):
         from pulumi import automation as auto
 
-        self.auto = auto
         self.home = home
-        self.bin_dir = pulumi_bin_dir()
-        (home / "state").mkdir(parents=True, exist_ok=True)
-        (home / "work").mkdir(parents=True, exist_ok=True)
-        self.env = {
-            "PULUMI_HOME": str(home / "pulumi-home"),
-            "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
-            "PULUMI_CONFIG_PASSPHRASE": self.PASSPHRASE,
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
-            "PULUMI_PYTHON_CMD": sys.executable,
-            "PATH": f"{self.bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        }
-        # The Automation API's own CLI calls read os.environ for some settings; keep both in step.
-        os.environ.update({k: v for k, v in self.env.items() if k.startswith("PULUMI_") and k != "PULUMI_HOME"})
         self.config = {
             "pai-models:endpoint": auto.ConfigValue(emulator.url),
             "alicloud:accessKey": auto.ConfigValue(DEFAULT_ACCESS_KEY_ID),
@@ -390,18 +374,7 @@ class Engine:
         }
 
     def stack(self, name: str, program: Callable[[], None]):
-        auto = self.auto
-        workspace = auto.LocalWorkspaceOptions(
-            work_dir=str(self.home / "work"),
-            pulumi_home=self.env["PULUMI_HOME"],
-            env_vars=self.env,
-            pulumi_command=auto.PulumiCommand(root=str(self.bin_dir.parent)),
-            project_settings=auto.ProjectSettings(name="pai-models-bench", runtime="python",
-                                                  backend=auto.ProjectBackend(url=self.env["PULUMI_BACKEND_URL"])),
-        )
-        stack = auto.create_or_select_stack(stack_name=name, project_name="pai-models-bench", program=program, opts=workspace)
-        stack.set_all_config(dict(self.config))
-        return stack
+        return inline_stack(self.home, program, project=self.PROJECT, stack=name, config=self.config)
 
 
 def lookups_program(count: int, *, identical: bool = False) -> Callable[[], None]:
@@ -497,7 +470,7 @@ def fmt_ratio(r: float) -> str:
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False)))  # noqa: E731
     return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
 
 
@@ -587,7 +560,7 @@ def report(results: dict) -> str:
             lines.append("  coalescing inside a real preview (program run by the engine): "
                          + "; ".join(f"{k}: {v} requests" for k, v in en["coalescing_in_real_preview"].items()))
         lines.append("")
-    lines.append("Targets (issue 6)")
+    lines.append("Targets")
     for t in results["targets"]:
         mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
         lines.append(f"  [{mark:>6}] {t['target']}: {t['value']}")
@@ -664,7 +637,8 @@ def git_state() -> dict:
     """The commit and the uncommitted library files the figures were measured with (they are imported at start)."""
     def git(*argv: str) -> str:
         try:
-            return subprocess.run(["git", *argv], cwd=REPO, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.rstrip()
+            done = subprocess.run(["git", *argv], cwd=REPO, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            return done.stdout.rstrip()
         except (OSError, subprocess.CalledProcessError):
             return ""
     dirty = [line[3:] for line in git("status", "--porcelain", "--", "provider").splitlines()]
@@ -672,7 +646,7 @@ def git_state() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark of pulumi-pai-models (issue 6); see bench/README.md.")
+    parser = argparse.ArgumentParser(description="Benchmark of pulumi-pai-models; see bench/README.md.")
     parser.add_argument("--quick", action="store_true", help="sizes 10 and 1,000, (b) a prefix only, engine 0/1/5 lookups")
     parser.add_argument("--out", default=str(BENCH / "results" / "latest.json"), help="JSON output (default %(default)s)")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="injected latency per API request (default 20)")
