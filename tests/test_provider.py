@@ -17,7 +17,9 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
+from pulumi_pai_models import lifecycle
 from pulumi_pai_models.lifecycle import OUTPUT_NAMES as OUTPUT_KEYS
+from pulumi_pai_models.lifecycle import PREVIEW_NAMES
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 
 FRAUD = '"fraud-detector"'
@@ -54,14 +56,16 @@ def test_check_resolves_so_preview_knows_the_uri(provider):
     assert result.inputs["uri"] == expected["Uri"]
     assert result.inputs["version_name"] == expected["VersionName"]
     assert result.inputs["model_id"] == demo_model("fraud-detector")["ModelId"]
-    assert result.inputs["model"]["ModelName"] == "fraud-detector"
     assert "ModelName" in result.inputs["query_summary"]
+    assert "model" not in result.inputs and "model_version" not in result.inputs  # their JSON arrives with create
+    created = provider.create(result.inputs).outs
+    assert created["model"]["ModelName"] == "fraud-detector" and created["model_version"]["Uri"] == expected["Uri"]
 
 
 def test_check_with_unknown_input_defers_and_marks_outputs_unknown(provider, emulator):
     result = provider.check({}, {"model_name": rpc.UNKNOWN})
     assert result.failures == []
-    assert all(result.inputs[k] == rpc.UNKNOWN for k in OUTPUT_KEYS)
+    assert all(result.inputs[k] == rpc.UNKNOWN for k in PREVIEW_NAMES)
     assert api_requests(emulator) == []
 
 
@@ -100,10 +104,12 @@ def test_diff_is_empty_when_nothing_changed_and_names_uri_when_a_version_arrives
     diff = provider.diff(created.id, olds, news)
     assert diff.changes is True and diff.replaces == []
     changed = set(OUTPUT_KEYS) - set(diff.stables)
-    assert changed == {"uri", "version_name", "model", "model_version"}
+    assert changed == {"uri", "version_name", "model", "model_version"}  # the whole JSON is never compared: never stable
+    assert lifecycle.changed_properties(olds, news) == ["version_name", "uri"]
     updated = provider.update(created.id, olds, news)
     assert updated.outs["uri"] == "oss://new/fraud/9.0.0/"
     assert updated.outs["model_id"] == olds["model_id"]  # update keeps every output
+    assert updated.outs["model_version"]["VersionName"] == "9.0.0"
 
 
 def test_read_re_resolves_and_delete_touches_nothing(provider, emulator):

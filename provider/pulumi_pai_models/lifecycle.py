@@ -6,7 +6,9 @@ plugin (`plugin`, for every language). Neither holds a rule of its own.
 The state keeps the program's arguments under their own names (so `read` re-runs exactly the query
 the program wrote) and the resolved values under the contract's resource output names, which never
 take an argument's name. The lookup resolves in `check`, whose answer is what the engine shows in a
-preview, so `uri` is known there.
+preview, so `uri` is known there. `check` answers only the outputs known in preview (the contract's
+`in_preview`), and those are what diffs compare; `complete` adds the model's and version's whole JSON
+at create, update and read, so a version bump in `pulumi preview --diff` is a few lines.
 
 Tracking (the default) re-resolves on every check. A locked lookup (`lock=True`) keeps its first
 resolution while its arguments and `keepers` stay the same: it only warns when the query now picks
@@ -21,18 +23,32 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, outputs
-from .errors import InvalidQuery, LockedVersionGone, LookupFailed
+from .errors import InvalidQuery, LockedVersionGone, LookupFailed, NoMatch
 from .lookup import GetModelResult, find_model, parse_arguments
 from .query import ModelQuery
 from .registry import Registry
 from .selection import Selection
 
-__all__ = ["ARGUMENT_NAMES", "COMPARED", "OUTPUT_NAMES", "Checked", "changed_properties", "check", "read", "resolve"]
+__all__ = [
+    "ARGUMENT_NAMES",
+    "COMPARED",
+    "DETAIL_NAMES",
+    "OUTPUT_NAMES",
+    "PREVIEW_NAMES",
+    "Checked",
+    "changed_properties",
+    "check",
+    "complete",
+    "read",
+    "resolve",
+]
 
 #: The resource's arguments and outputs, from the contract.
 ARGUMENT_NAMES = tuple(a.name for a in arguments(QUERY, SELECTION, RESOURCE_ONLY))
 OUTPUT_NAMES = tuple(o.resource_name for o in outputs(resource=True) if o.resource_name)
-COMPARED = ARGUMENT_NAMES + OUTPUT_NAMES
+PREVIEW_NAMES = tuple(o.resource_name for o in outputs(resource=True) if o.resource_name and o.in_preview)
+DETAIL_NAMES = tuple(n for n in OUTPUT_NAMES if n not in PREVIEW_NAMES)
+COMPARED = ARGUMENT_NAMES + PREVIEW_NAMES
 
 
 @dataclass
@@ -79,20 +95,36 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any], registry: Registry, 
 
 
 def resolve(registry: Registry, query: ModelQuery, selection: Selection) -> dict[str, Any]:
-    """The outputs of a fresh resolution."""
-    return resolved_values(find_model(registry, query, selection), query)
+    """The outputs known in preview, of a fresh resolution."""
+    values = resolved_values(find_model(registry, query, selection), query)
+    return {k: values[k] for k in PREVIEW_NAMES}
+
+
+def complete(props: Mapping[str, Any], registry: Registry) -> dict[str, Any]:
+    """`props` (a resolved state) with the model's and version's whole JSON: what create, update and read answer."""
+    model_id, version_name = str(props.get("model_id") or ""), str(props.get("version_name") or "")
+    model = registry.get_model(model_id) if model_id else None
+    version = registry.get_model_version(model_id, version_name) if model and version_name else None
+    if model is None or version is None:
+        name = str(props.get("resolved_model_name") or model_id)
+        if props.get("lock"):
+            raise LockedVersionGone(model_id, name, version_name, "pulumi up --replace <URN>, or change this lookup's keepers")
+        raise NoMatch(f"version {version_name!r} of model {model_id} ({name!r}) left the registry while the lookup ran: run it again")
+    details = resolved_values(GetModelResult(model, version), parse_arguments(props)[0])
+    return {**props, **{k: details[k] for k in DETAIL_NAMES}}
 
 
 def read(props: Mapping[str, Any], registry: Registry, *, move_hint: str) -> dict[str, Any]:
-    """The state after `pulumi refresh`: a tracking lookup re-runs its query, a locked one is checked to still exist."""
+    """The state after `pulumi refresh` (whole JSON included): a tracking lookup re-runs its query, a locked one is
+    checked to still exist."""
     args = {k: props[k] for k in ARGUMENT_NAMES if props.get(k) is not None}
     query, selection = parse_arguments(args)
     lock, _ = options(args)
     kept = _outputs(props) if lock else None
     if kept is None:
-        return {**args, **resolve(registry, query, selection)}
+        return complete({**args, **resolve(registry, query, selection)}, registry)
     _verify_lock(registry, kept, query, selection, move_hint)
-    return {**args, **kept}
+    return complete({**args, **kept}, registry)
 
 
 def changed_properties(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
@@ -101,8 +133,8 @@ def changed_properties(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list
 
 
 def _outputs(props: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The resolved outputs in `props`, or None when it holds no complete resolution."""
-    values = {k: props.get(k) for k in OUTPUT_NAMES}
+    """The resolved outputs known in preview in `props`, or None when it holds no complete resolution."""
+    values = {k: props.get(k) for k in PREVIEW_NAMES}
     return values if values["uri"] and values["model_id"] and values["version_name"] else None
 
 

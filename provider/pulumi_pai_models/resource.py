@@ -173,7 +173,7 @@ class ModelLookupProvider(ResourceProvider):
         """Validate the arguments and resolve (or keep, when locked) the lookup, so its values are known in preview."""
         args = {k: news.get(k) for k in lifecycle.ARGUMENT_NAMES}
         if _has_unknown(args):  # part of the query is not known yet in this preview: resolve later
-            return CheckResult({**news, **{k: _unknown() for k in lifecycle.OUTPUT_NAMES}}, [])
+            return CheckResult({**news, **{k: _unknown() for k in lifecycle.PREVIEW_NAMES}}, [])
         urn = _request_urn()
         try:
             checked = lifecycle.check(_olds, news, self._registry(), move_hint=_move_hint(urn))
@@ -200,19 +200,20 @@ class ModelLookupProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
         outs = lifecycle.read(props, self._registry(), move_hint=_move_hint(_request_urn()))
-        return ReadResult(id_, outs, outs)
+        return ReadResult(id_, outs, {k: v for k, v in outs.items() if k not in lifecycle.DETAIL_NAMES})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """A lookup owns nothing: nothing to delete in PAI."""
 
     def _complete(self, props: dict[str, Any]) -> dict[str, Any]:
-        """`props` as `check` resolved them, resolving here only if it could not (its query was unknown then)."""
-        if props.get("uri"):
-            return props
-        checked = lifecycle.check({}, props, self._registry(), move_hint=_move_hint(_request_urn()))
-        if checked.failures:
-            raise _LookupError("; ".join(reason for _, reason in checked.failures))
-        return checked.inputs
+        """`props` as `check` resolved them (resolving here only if it could not: its query was unknown then), with
+        the model's and version's whole JSON."""
+        if not props.get("uri"):
+            checked = lifecycle.check({}, props, self._registry(), move_hint=_move_hint(_request_urn()))
+            if checked.failures:
+                raise _LookupError("; ".join(reason for _, reason in checked.failures))
+            props = checked.inputs
+        return lifecycle.complete(props, self._registry())
 
 
 class _LookupError(PaiModelsError):
