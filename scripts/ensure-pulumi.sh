@@ -207,7 +207,7 @@ if ! launcher_ok; then
 fi
 
 if ! yaml_ok; then
-	log "building Pulumi YAML's language host v$YAML_VERSION (~2 min on 2 cores the first time)"
+	log "building Pulumi YAML's language host v$YAML_VERSION (about 1 min on 2 cores the first time)"
 	start=$SECONDS
 	# `go install pkg@version` builds with the module's own go.mod and go.sum (checked against the
 	# checksum database); it has no replace directives, so no wrapper module is needed.
