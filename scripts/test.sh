@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command: set up .venv and a Pulumi CLI (built from Go modules when none is installed),
-# then run every test, the real-engine ones included. Extra arguments go to pytest.
+# check the code (ruff, mypy --strict), then run every test, the real-engine ones included.
+# Extra arguments go to pytest; the fast loop without the engine and shell tests:
+#   ./scripts/test.sh -m "not engine and not shell"
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,4 +10,9 @@ cd "$repo"
 bash scripts/bootstrap.sh
 PAI_MODELS_PULUMI_BIN=$(bash scripts/ensure-pulumi.sh | tail -n 1)
 export PAI_MODELS_PULUMI_BIN
+# The linter and the type checker first (pinned in requirements.lock; configs: ruff.toml, mypy.ini).
+.venv/bin/ruff check .
+.venv/bin/mypy
+# Alibaba's credential chain must never ask the ECS metadata address from a test (see tests/conftest.py).
+export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
 exec .venv/bin/python -m pytest tests -q -p no:cacheprovider "$@"

@@ -5,12 +5,17 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import os
 import re
 import types
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
+
+# No test may ask the ECS instance metadata address (100.100.100.200) for a RAM role: Alibaba's default
+# credential chain does when nothing else gives credentials, and it reads this variable at import.
+os.environ["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
 
 import hypothesis  # noqa: F401  imported up front: see the note below
 import pytest
