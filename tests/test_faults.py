@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 from conftest import api_requests, make_catalog
-from pulumi_pai_models import client as client_module
 from pulumi_pai_models import ApiError, ListingChanged, ModelQuery, PaiModelsClient, Settings
+from pulumi_pai_models import client as client_module
 
 UUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 ATTEMPTS = 4
@@ -331,7 +331,7 @@ def test_swap_that_shifts_a_model_backwards_is_detected_by_the_duplicate(emulato
     newcomer = dict(old[0], ModelId="model-000000a", ModelName="newcomer", GmtCreateTime="2023-12-31T00:00:00Z")
     post_hook(emulator, 1, {"Models": [newcomer, *old[:9]]})
     started = time.monotonic()
-    got, listing = list_ids(paged)
+    got, _listing = list_ids(paged)
     assert got == ["model-000000a", *ids_of(*range(9))]
     assert_consistent(got, ids_of(*range(9)))
     assert [p for p, _ in page_log(emulator)] == [1, 2, 3, 1, 2, 3]

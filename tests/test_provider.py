@@ -16,8 +16,8 @@ from conftest import api_requests
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
-from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 from pulumi_pai_models import lifecycle
+from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 from pulumi_pai_models.lifecycle import OUTPUT_NAMES as OUTPUT_KEYS
 from pulumi_pai_models.lifecycle import PREVIEW_NAMES
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation

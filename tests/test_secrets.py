@@ -50,7 +50,7 @@ KEY_ID = "LTAI5tSecretsTest" + secrets.token_hex(4)
 SECRET = "S3cr3t-" + secrets.token_urlsafe(30)
 WRONG_SECRET = "Wr0ng-" + secrets.token_urlsafe(30)
 NEEDLES = (SECRET, SECRET[7:23], WRONG_SECRET, WRONG_SECRET[6:22])  # whole, and a piece of the random part
-FAST = dict(backoff_base_ms=5, backoff_max_ms=20, max_attempts=2, read_timeout_ms=600)
+FAST = {"backoff_base_ms": 5, "backoff_max_ms": 20, "max_attempts": 2, "read_timeout_ms": 600}
 ENV_NAMES = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY",
              "ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION",
              "PAI_MODELS_ENDPOINT", "PAI_MODELS_PROTOCOL")
