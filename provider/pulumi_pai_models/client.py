@@ -23,8 +23,6 @@ import logging
 import math
 import random
 import re
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -442,6 +440,9 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 def _unreachable(call: str, exc: Exception, settings: ResolvedSettings) -> tuple[ApiError, float | None]:
     """PAI was not reached, or did not answer in time: say which endpoint was tried, from which setting, what to check."""
+    import socket
+    import ssl
+
     chain = _causes(exc)
     where = f"{settings.url} (from {settings.source('endpoint')})"
     if any(isinstance(e, ssl.SSLError) for e in chain):
