@@ -1,0 +1,344 @@
+"""The lookup as a Pulumi provider plugin, `pai-models`, for programs in any language (YAML, TypeScript, Go, C#, Java).
+
+The engine starts it as `pulumi-resource-pai-models <engine address>` (the console script of this package)
+and talks to it over gRPC; `pulumi.provider.experimental` serves it. It is the second thin adapter of
+the same layers as `resource` (the dynamic provider for Python programs), and holds no rule of its own:
+
+- `getModel` / `getModels` (invoke): `lookup.parse_arguments`, then `lookup.find_model` / `find_models`;
+- `ModelLookup` (check, diff, create, update, read, delete): `lifecycle`, exactly as `resource` runs it;
+- the schema it serves: `schema.build()`, derived from `contract`;
+- settings: its own config namespace (`pai-models:endpoint`, `pai-models:secretKey`, ...; the table is
+  `schema.PLUGIN_CONFIG`, derived from `settings.CONFIG_KEYS`) layered by `Settings.layered` over the
+  environment and Alibaba's default chain;
+- one `registry.CachedRegistry` per resolved settings for the process's life (one engine operation),
+  the same cache the dynamic provider uses, so identical lookups cost the requests of one.
+
+What only this adapter does: property names on the wire are the schema's camelCase names (converted
+both ways through the contract); values are `PropertyValue`s (unknowns are `Computed`); warnings go
+to the engine's Log with the resource's URN; errors of this package are one line, never a traceback.
+Secrets: the plugin answers `acceptSecrets=false`, so the engine keeps every secret input secret in
+the outputs itself; credentials never enter inputs, outputs or state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import grpc
+from pulumi.provider.experimental import server
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+
+from . import lifecycle, schema
+from ._version import __version__
+from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
+from .errors import ConfigurationError, InvalidQuery, PaiModelsError
+from .lookup import find_model, find_models, parse_arguments
+from .registry import CachedRegistry
+from .resource import _has_unknown, _move_hint, _registry, _unknown
+from .settings import Settings
+from .types import Model, ModelVersion
+
+__all__ = ["PaiModelsProvider", "main"]
+
+#: ModelLookup's properties: snake_case name (lifecycle's) -> schema name (the wire's).
+RESOURCE_NAMES: dict[str, str] = {a.name: a.schema_name for a in arguments(QUERY, SELECTION, RESOURCE_ONLY)} | {
+    o.resource_name: camel(o.resource_name) for o in outputs(resource=True) if o.resource_name
+}
+#: Config key in this plugin's namespace (`pai-models:endpoint`) -> Settings field.
+CONFIG_KEYS: dict[str, str] = {f"{schema.PACKAGE}:{key}": name for key, name in schema.PLUGIN_CONFIG.items()}
+
+
+# -- values: PropertyValue <-> plain Python, unknowns as the dynamic provider's marker ---------------------
+# On the wire an unknown is the string `rpc.UNKNOWN`: the experimental server unmarshals it as that string,
+# and cannot marshal its own `PropertyValue.computed()` (pulumi 3.260), so that string is what is sent back.
+
+UNKNOWN = PropertyValue(_unknown())
+
+
+def _plain(value: PropertyValue) -> Any:
+    """A wire value as plain Python (whole numbers as int, unknowns as `rpc.UNKNOWN`, secrets unwrapped)."""
+    inner = value.value
+    if isinstance(inner, Computed):
+        return _unknown()
+    if isinstance(inner, float):
+        return int(inner) if inner.is_integer() else inner
+    if isinstance(inner, Mapping):
+        return {k: _plain(v) for k, v in inner.items()}
+    if isinstance(inner, Sequence) and not isinstance(inner, str):
+        return [_plain(v) for v in inner]
+    return inner
+
+
+def _wire(value: Any) -> PropertyValue:
+    """Plain Python (JSON values; `rpc.UNKNOWN` stays the string the wire spells unknowns with) as a wire value."""
+    if value is None or isinstance(value, (bool, str, float)):
+        return PropertyValue(value)
+    if isinstance(value, int):
+        return PropertyValue(float(value))
+    if isinstance(value, (Model, ModelVersion)):
+        return _wire(value.to_dict())
+    if isinstance(value, Mapping):
+        return PropertyValue({str(k): _wire(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return PropertyValue([_wire(v) for v in value])
+    raise TypeError(f"cannot send a {type(value).__name__} to the engine")
+
+
+def _from_wire(props: Mapping[str, PropertyValue], names: Mapping[str, str]) -> dict[str, Any]:
+    """`{camelName: PropertyValue}` as `{snake_name: value}`, for the names given (others are dropped)."""
+    return {name: _plain(props[wire]) for name, wire in names.items() if wire in props}
+
+
+def _to_wire(values: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, PropertyValue]:
+    """`{snake_name: value}` as `{camelName: PropertyValue}`, for the names given."""
+    return {names[name]: _wire(value) for name, value in values.items() if name in names}
+
+
+def _previewed(properties: dict[str, PropertyValue]) -> dict[str, PropertyValue]:
+    """A preview's outputs: what `check` resolved; the model's and version's whole JSON is known only after `up`."""
+    return {**properties, **dict.fromkeys((RESOURCE_NAMES[k] for k in lifecycle.DETAIL_NAMES), UNKNOWN)}
+
+
+def _one_line(error: PaiModelsError) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+class _Unresolved(PaiModelsError):
+    """A lookup that could only run at create or update time failed."""
+
+
+# -- the provider -------------------------------------------------------------------------------------------
+
+
+class PaiModelsProvider(Provider):
+    """`getModel`, `getModels` and `ModelLookup`, as the engine calls them: the shared layers, adapted to gRPC."""
+
+    def __init__(self, engine_address: str | None = None) -> None:
+        self._engine_address = engine_address
+        self._config: dict[str, Any] = {}
+
+    # -- configuration ---------------------------------------------------------------------------------
+
+    def _settings(self) -> Settings:
+        """This provider's configuration as Settings (raises `ConfigurationError` naming the key)."""
+        return Settings.from_mapping(self._config, CONFIG_KEYS, "stack config")
+
+    def _registry(self) -> CachedRegistry:
+        """This operation's registry for the configured settings, layered over the environment."""
+        return _registry(Settings.layered(self._settings()))
+
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        return GetSchemaResponse(schema=schema.render())
+
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        """Refuse a config value of the wrong shape (e.g. `maxAttempts: many`) before anything runs."""
+        values = {f"{schema.PACKAGE}:{k}": _plain(v) for k, v in request.new_inputs.items() if k in schema.PLUGIN_CONFIG}
+        try:
+            Settings.from_mapping(values, CONFIG_KEYS, "stack config")
+        except ConfigurationError as error:
+            return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", _one_line(error))])
+        return CheckResponse(inputs=request.new_inputs)
+
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        """Keep this namespace's config (`pai-models:*`); settings are built, and checked, at the first lookup."""
+        config: dict[str, Any] = {}
+        for key in schema.PLUGIN_CONFIG:
+            if key in request.args:
+                config[f"{schema.PACKAGE}:{key}"] = _plain(request.args[key])
+            elif f"{schema.PACKAGE}:config:{key}" in request.variables:
+                config[f"{schema.PACKAGE}:{key}"] = request.variables[f"{schema.PACKAGE}:config:{key}"]
+        self._config = config
+        # No secrets on the wire (the engine re-marks outputs whose same-named input was secret), preview supported.
+        return ConfigureResponse(accept_secrets=False, supports_preview=True, accept_resources=False, accept_outputs=False)
+
+    # -- functions ---------------------------------------------------------------------------------------
+
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        """`getModel` / `getModels`: the lookup functions, with camelCase arguments and outputs."""
+        spec = schema.FUNCTIONS.get(request.tok)
+        if spec is None:
+            return InvokeResponse(failures=[CheckFailure("", f"unknown function {request.tok}: {', '.join(schema.FUNCTIONS)}")])
+        groups, outs = spec
+        names = {a.name: a.schema_name for a in arguments(*groups)}
+        out_names = {o.name: o.schema_name for o in outs}
+        args = {k: v for k, v in _from_wire(request.args, names).items() if v is not None}
+        if _has_unknown(args):
+            return InvokeResponse(return_value={o.schema_name: UNKNOWN for o in outs})
+
+        def lookup() -> dict[str, Any]:
+            query, selection = parse_arguments(args)
+            if request.tok == schema.GET_MODEL:
+                return find_model(self._registry(), query, selection).outputs()
+            found = find_models(self._registry(), query)
+            return {o.name: getattr(found, o.name) for o in outs}
+
+        try:
+            values = await asyncio.to_thread(lookup)
+        except InvalidQuery as error:
+            first = error.parameter.split(".")[0]
+            return InvokeResponse(failures=[CheckFailure(names.get(first, first), str(error))])
+        except PaiModelsError as error:
+            return InvokeResponse(failures=[CheckFailure("", _one_line(error))])
+        return InvokeResponse(return_value=_to_wire(values, out_names))
+
+    # -- ModelLookup -------------------------------------------------------------------------------------
+
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        """Validate and resolve (or keep, when locked) the lookup, so its outputs are known in preview."""
+        olds = _from_wire(request.old_inputs, RESOURCE_NAMES)
+        news = _from_wire(request.new_inputs, RESOURCE_NAMES)
+        if _has_unknown({k: news.get(k) for k in lifecycle.ARGUMENT_NAMES}):  # part of the query is not known yet
+            return CheckResponse(inputs=_to_wire({**news, **dict.fromkeys(lifecycle.PREVIEW_NAMES, _unknown())}, RESOURCE_NAMES))
+        try:
+            checked = await asyncio.to_thread(
+                lambda: lifecycle.check(olds, news, self._registry(), move_hint=_move_hint(request.urn or None))
+            )
+        except PaiModelsError as error:  # settings or the API: the whole lookup failed
+            return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", _one_line(error))])
+        for message in checked.warnings:
+            await self._warn(message, request.urn)
+        failures = [CheckFailure(RESOURCE_NAMES.get(p, p), reason) for p, reason in checked.failures]
+        return CheckResponse(inputs=_to_wire(checked.inputs, RESOURCE_NAMES), failures=failures)
+
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        """An update of exactly the properties whose values changed (a detailed diff); never a replacement."""
+        olds = _from_wire(request.old_state, RESOURCE_NAMES)
+        news = _from_wire(request.new_inputs, RESOURCE_NAMES)
+        ignored = set(request.ignore_changes or ())
+        changed = [k for k in lifecycle.changed_properties(olds, news) if RESOURCE_NAMES[k] not in ignored]
+        detailed = {}
+        for name in changed:
+            kind = PropertyDiffKind.ADD if olds.get(name) is None else PropertyDiffKind.DELETE if news.get(name) is None else None
+            detailed[RESOURCE_NAMES[name]] = PropertyDiff(kind or PropertyDiffKind.UPDATE, input_diff=False)
+        stables = [RESOURCE_NAMES[k] for k in lifecycle.COMPARED if k not in changed and not _has_unknown(news.get(k))]
+        return DiffResponse(changes=bool(changed), stables=stables, diffs=list(detailed), detailed_diff=detailed)
+
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        """Nothing is created in PAI; the outputs are what `check` resolved, with the model's and version's whole JSON
+        (unknown in a preview)."""
+        if request.preview:
+            return CreateResponse(resource_id="", properties=_previewed(request.properties))
+        props = await self._complete(request.properties, request.urn)
+        return CreateResponse(resource_id=f"lookup-{uuid.uuid4().hex[:16]}", properties=props)
+
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        """The new values `check` resolved, completed (never an empty result: that would wipe the outputs)."""
+        if request.preview:
+            return UpdateResponse(properties=_previewed(request.news))
+        return UpdateResponse(properties=await self._complete(request.news, request.urn))
+
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
+        props = _from_wire(request.properties or request.inputs, RESOURCE_NAMES)
+        outs = await asyncio.to_thread(lambda: lifecycle.read(props, self._registry(), move_hint=_move_hint(request.urn or None)))
+        inputs = {k: v for k, v in outs.items() if k not in lifecycle.DETAIL_NAMES}
+        return ReadResponse(
+            resource_id=request.resource_id, properties=_to_wire(outs, RESOURCE_NAMES), inputs=_to_wire(inputs, RESOURCE_NAMES)
+        )
+
+    async def delete(self, request: DeleteRequest) -> None:
+        """A lookup owns nothing: nothing to delete in PAI."""
+
+    async def _complete(self, properties: dict[str, PropertyValue], urn: str) -> dict[str, PropertyValue]:
+        """`properties` as `check` resolved them (resolving here only if it could not: its query was unknown then),
+        with the model's and version's whole JSON (`lifecycle.complete`)."""
+        props = _from_wire(properties, RESOURCE_NAMES)
+
+        def complete() -> dict[str, Any]:
+            resolved = props
+            if not props.get("uri") or _has_unknown(props):
+                checked = lifecycle.check({}, props, self._registry(), move_hint=_move_hint(urn or None))
+                if checked.failures:
+                    raise _Unresolved("; ".join(reason for _, reason in checked.failures))
+                resolved = checked.inputs
+            return lifecycle.complete(resolved, self._registry())
+
+        return _to_wire(await asyncio.to_thread(complete), RESOURCE_NAMES)
+
+    # -- the engine's log ----------------------------------------------------------------------------------
+
+    async def _warn(self, message: str, urn: str) -> None:
+        """A real engine warning on the resource (counted in the summary), through the engine's Log."""
+        address = self._engine_address
+        if not address:  # not under the engine: write it where a person sees it
+            sys.stderr.write(f"warning: {message}\n")
+            return
+
+        def log() -> None:
+            from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+
+            with grpc.insecure_channel(address) as channel:
+                engine_pb2_grpc.EngineStub(channel).Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn))
+
+        await asyncio.to_thread(log)
+
+
+# -- serving: one-line errors ---------------------------------------------------------------------------------
+
+
+class _Servicer(server.ProviderServicer):
+    """The experimental server's servicer, except that an error of this package is its one-line message.
+
+    The server reports any exception a provider method raises with a Python traceback appended (the original
+    exception is the `__context__` of the one it raises); `read` (a locked version gone, no match on refresh)
+    and an unresolved `create`/`update` raise this package's errors, which a user reads as one line.
+    """
+
+    async def _one_line(self, call: Callable[[Any, Any], Awaitable[Any]], request: Any, context: grpc.aio.ServicerContext) -> Any:
+        try:
+            return await call(request, context)
+        except Exception as error:
+            original = error.__context__
+            if isinstance(original, PaiModelsError):
+                await context.abort(grpc.StatusCode.UNKNOWN, _one_line(original))
+            raise
+
+    async def Create(self, request: Any, context: grpc.aio.ServicerContext) -> Any:  # gRPC names the methods
+        return await self._one_line(super().Create, request, context)
+
+    async def Update(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return await self._one_line(super().Update, request, context)
+
+    async def Read(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        return await self._one_line(super().Read, request, context)
+
+
+def main() -> None:
+    """`pulumi-resource-pai-models <engine address>`: serve the plugin (the engine starts it, reads its port)."""
+    parser = argparse.ArgumentParser(prog="pulumi-resource-pai-models", description="The pai-models Pulumi provider plugin (gRPC).")
+    parser.add_argument("engine", help="the engine's address, given by the Pulumi CLI")
+    known, _ = parser.parse_known_args()
+    server.ProviderServicer = _Servicer  # type: ignore[misc]  # server.main builds the servicer by this name
+    server.main(sys.argv[1:], __version__, PaiModelsProvider(known.engine))
+
+
+if __name__ == "__main__":
+    main()
