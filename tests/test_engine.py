@@ -107,7 +107,7 @@ def test_lookup_lifecycle_in_the_engine(tmp_path, e2e_emulator):
     assert op == "update" and inputs["uri"] == newer["Uri"]
     # The dynamic provider protocol carries no per-key diff, so the engine names the changed keys
     # itself, from old and new values; this is what a person reads in the preview.
-    assert cap.diff_keys("ModelLookup fraud") == {"uri", "version_name"}  # the whole JSON is not compared
+    assert cap.diff_keys("ModelLookup fraud") == {"model_version", "uri", "version_name"}  # the model's JSON is not compared
     [(op, _, inputs)] = cap.steps("svc-from-resource")
     assert op == "update" and inputs["model_path"] == newer["Uri"]
     assert cap.diff_keys("RecordedDeployment svc-from-resource") == {"model_path"}

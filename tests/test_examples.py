@@ -200,8 +200,8 @@ class EmulatorBackedMocks(pulumi.runtime.Mocks):
     """Mocks that record every resource's inputs and resolve ModelLookup against the emulator.
 
     The mocks never call a provider (ModelLookup's dynamic provider included): they get the inputs
-    only. For ModelLookup, `new_resource` runs the lookup lifecycle's `check`, as the provider does in
-    the engine, and returns what it resolved.
+    only. For ModelLookup, `new_resource` runs the lookup lifecycle's `check` and `complete`, as the
+    provider's check and create do in the engine, and returns what they resolved.
     """
 
     def __init__(self, settings: Settings):
@@ -211,10 +211,11 @@ class EmulatorBackedMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         self.inputs[args.name] = (args.typ, dict(args.inputs))
         outputs = dict(args.inputs)
-        if args.typ == LOOKUP_TYPE:  # what the provider's check does in the engine
-            checked = lifecycle.check({}, args.inputs, CachedRegistry(PaiModelsClient(self.settings)), move_hint="-")
+        if args.typ == LOOKUP_TYPE:  # what the provider's check and create do in the engine
+            registry = CachedRegistry(PaiModelsClient(self.settings))
+            checked = lifecycle.check({}, args.inputs, registry, move_hint="-")
             assert not checked.failures, checked.failures
-            outputs = checked.inputs
+            outputs = lifecycle.complete(checked.inputs, registry)
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):

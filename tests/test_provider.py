@@ -57,7 +57,8 @@ def test_check_resolves_so_preview_knows_the_uri(provider):
     assert result.inputs["version_name"] == expected["VersionName"]
     assert result.inputs["model_id"] == demo_model("fraud-detector")["ModelId"]
     assert "ModelName" in result.inputs["query_summary"]
-    assert "model" not in result.inputs and "model_version" not in result.inputs  # their JSON arrives with create
+    assert result.inputs["model_version"]["Uri"] == expected["Uri"]  # what deployments read, e.g. its InferenceSpec
+    assert "model" not in result.inputs  # the model's whole JSON arrives with create
     created = provider.create(result.inputs).outs
     assert created["model"]["ModelName"] == "fraud-detector" and created["model_version"]["Uri"] == expected["Uri"]
 
@@ -105,7 +106,7 @@ def test_diff_is_empty_when_nothing_changed_and_names_uri_when_a_version_arrives
     assert diff.changes is True and diff.replaces == []
     changed = set(OUTPUT_KEYS) - set(diff.stables)
     assert changed == {"uri", "version_name", "model", "model_version"}  # the whole JSON is never compared: never stable
-    assert lifecycle.changed_properties(olds, news) == ["version_name", "uri"]
+    assert lifecycle.changed_properties(olds, news) == ["version_name", "uri", "model_version"]
     updated = provider.update(created.id, olds, news)
     assert updated.outs["uri"] == "oss://new/fraud/9.0.0/"
     assert updated.outs["model_id"] == olds["model_id"]  # update keeps every output

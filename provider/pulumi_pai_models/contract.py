@@ -86,8 +86,8 @@ class Output:
     #: Its name among `ModelLookup`'s outputs, or None when the resource has none. A resource keeps
     #: inputs and outputs in one namespace, so an output never takes an argument's name there.
     resource_name: str | None = None
-    #: Is it known in `pulumi preview` (and compared for diffs)? The whole JSON of the model and version is
-    #: not: it arrives with `up`, so a version bump reads as a few changed lines, not two JSON dumps.
+    #: Is it known in `pulumi preview` (and compared for diffs)? The whole JSON of the model is not: it
+    #: arrives with `up`, so a version bump reads as the version's lines, not a dump of the model too.
     in_preview: bool = True
 
     @property
@@ -143,8 +143,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("version_name", "string", "The chosen version's name.", resource_name="version_name"),
     Output("uri", "string", "Where the chosen version's files are (usually oss://...): what a deployment needs.", resource_name="uri"),
     Output("model", "object", "The chosen model as PAI returned it (PascalCase keys).", resource_name="model", in_preview=False),
-    Output("model_version", "object", "The chosen version as PAI returned it (PascalCase keys).", resource_name="model_version",
-           in_preview=False),
+    Output("model_version", "object", "The chosen version as PAI returned it (PascalCase keys).", resource_name="model_version"),
     Output("query_summary", "string", "The query in the API's words.", in_function=False, resource_name="query_summary"),
 )
 
