@@ -1,0 +1,259 @@
+"""Pulumi YAML programs using the provider plugin `pai-models`, under the real CLI, against the emulator.
+
+The project is examples/yaml-eas-service, copied into a temporary folder with its `plugins: providers:
+path:` made absolute (the example's relative path names this repository's .venv/bin, where the
+`pulumi-resource-pai-models` console script is). `pulumi` runs as a subprocess with a local file
+backend and only the CLI's folder and the system's on PATH (`engine.cli_env`): Pulumi YAML's language
+host fetches the plugin's schema, type-checks the program, and the engine runs the plugin's invoke,
+check, diff, create, update, read and delete. The emulator runs in this process with a key pair of its
+own, whose secret is a secret stack config value (`pai-models:secretKey`).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import secrets
+import shutil
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from engine import REPO, cli_env, run_pulumi
+from pulumi_pai_models import lifecycle
+from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
+
+pytestmark = pytest.mark.engine
+
+EXAMPLE = REPO / "examples" / "yaml-eas-service"
+PLUGIN_DIR = Path(sys.prefix) / "bin"  # this venv's bin/, holding pulumi-resource-pai-models
+KEY_ID = "LTAIyamlTestKey"
+SECRET = "yaml-" + secrets.token_hex(16)  # unique, so finding it anywhere is a real leak
+LOOKUP = "pai-models:index:ModelLookup"
+
+
+@pytest.fixture(scope="module")
+def yaml_emulator():
+    server = EmulatorServer(load_demo_catalog(), access_keys={KEY_ID: SECRET}).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pai(yaml_emulator):
+    yaml_emulator.reset()
+    yaml_emulator.set_catalog(load_demo_catalog())
+    yield yaml_emulator
+    yaml_emulator.set_catalog(load_demo_catalog())
+
+
+def fraud(catalog: dict) -> dict:
+    return next(m for m in catalog["Models"] if m["ModelName"] == "fraud-detector")
+
+
+def newest_approved(model: dict) -> dict:
+    versions = model.get("Versions") or [model["LatestVersion"]]
+    return max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
+
+
+def add_newer_version(server, *, approved: bool = True) -> dict:
+    catalog = load_demo_catalog()
+    model = fraud(catalog)
+    newer = copy.deepcopy(newest_approved(model))
+    newer.update(VersionName="7.0.0", GmtCreateTime="2031-01-01T00:00:00Z", Uri="oss://acme/fraud-detector/7.0.0/")
+    if not approved:
+        newer["ApprovalStatus"] = "Pending"
+    model["Versions"] = [*(model.get("Versions") or [model["LatestVersion"]]), newer]
+    model.pop("LatestVersion", None)
+    server.set_catalog(catalog)
+    return newer
+
+
+def expected_outputs(version: dict, model: dict) -> dict:
+    """What the example exports for this model and version (the config's defaults), computed here."""
+    service = {"metadata": {"name": "fraud_detector", "instance": 1, "cpu": 1, "memory": 2000}, "model_path": version["Uri"],
+               "processor": "pmml"}  # fmt: skip
+    return {
+        "modelId": model["ModelId"],
+        "versionName": version["VersionName"],
+        "modelPath": version["Uri"],
+        "newestUri": version["Uri"],
+        "serviceConfig": service,
+    }
+
+
+def project(tmp_path: Path, program: str | None = None) -> Path:
+    """The example (or `program`, a Pulumi.yaml text using the plugin) in a folder of its own, the plugin path absolute."""
+    root = tmp_path / "project"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("Pulumi.*.yaml"))
+    text = program or (root / "Pulumi.yaml").read_text()
+    (root / "Pulumi.yaml").write_text(text.replace("path: ../../.venv/bin", f"path: {PLUGIN_DIR}"))
+    return root
+
+
+def stack_env(tmp_path: Path, root: Path, server) -> dict[str, str]:
+    """The CLI's environment and a stack `test` configured for the emulator (the secret as a secret)."""
+    env = cli_env(tmp_path / "home")
+    run_pulumi("stack", "select", "--create", "test", cwd=root, env=env)
+    run_pulumi("config", "set", "pai-models:endpoint", server.url, cwd=root, env=env)
+    run_pulumi("config", "set", "pai-models:accessKey", KEY_ID, cwd=root, env=env)
+    run_pulumi("config", "set", "--secret", "pai-models:secretKey", SECRET, cwd=root, env=env)
+    return env
+
+
+def preview_json(root: Path, env: dict[str, str]) -> dict:
+    return json.loads(run_pulumi("preview", "--json", cwd=root, env=env).stdout)
+
+
+def lookup_step(preview: dict) -> dict:
+    [step] = [s for s in preview["steps"] if s["urn"].endswith(f"{LOOKUP}::model")]
+    return step
+
+
+def outputs_of(root: Path, env: dict[str, str]) -> dict:
+    outputs = json.loads(run_pulumi("stack", "output", "--json", "--show-secrets", cwd=root, env=env).stdout)
+    outputs["serviceConfig"] = json.loads(outputs["serviceConfig"])
+    return outputs
+
+
+def stored_state(tmp_path: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in sorted((tmp_path / "home" / "state").rglob("*")) if p.is_file())
+
+
+def test_the_example_names_this_repositorys_plugin():
+    plugins = yaml.safe_load((EXAMPLE / "Pulumi.yaml").read_text())["plugins"]["providers"]
+    assert plugins == [{"name": "pai-models", "path": "../../.venv/bin"}]
+    assert (EXAMPLE / "../../.venv/bin/pulumi-resource-pai-models").resolve() == (REPO / ".venv/bin/pulumi-resource-pai-models").resolve()
+    assert (PLUGIN_DIR / "pulumi-resource-pai-models").is_file()
+
+
+def test_the_yaml_example_under_the_engine(tmp_path, pai):
+    root = project(tmp_path)
+    env = stack_env(tmp_path, root, pai)
+    catalog = load_demo_catalog()
+    version = newest_approved(fraud(catalog))
+    expected = expected_outputs(version, fraud(catalog))
+    texts: list[str] = []
+
+    # 1. preview: the function's and the lookup's URI are known, nothing is deployed.
+    preview = run_pulumi("preview", cwd=root, env=env)
+    texts.append(preview.stdout + preview.stderr)
+    assert re.search(r"modelPath\s*:\s*\"" + re.escape(version["Uri"]), preview.stdout), preview.stdout
+    assert re.search(r"newestUri\s*:\s*\"" + re.escape(version["Uri"]), preview.stdout), preview.stdout
+    step = lookup_step(preview_json(root, env))
+    assert step["op"] == "create" and step["newState"]["inputs"]["uri"] == version["Uri"]
+    assert "warning" not in (preview.stdout + preview.stderr).lower()
+
+    # 2. up exports the URIs and the service config.
+    up = run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
+    texts.append(up.stdout + up.stderr)
+    assert outputs_of(root, env) == expected
+
+    # 3. a second preview is empty.
+    again = preview_json(root, env)
+    assert again["changeSummary"] == {"same": 2}, again["changeSummary"]
+    run_pulumi("preview", "--expect-no-changes", cwd=root, env=env)
+
+    # 4. a newer approved version: an update of the lookup, whose detailed diff names exactly the changed properties.
+    newer = add_newer_version(pai)
+    step = lookup_step(preview_json(root, env))
+    changed = {"uri", "versionName"} | ({"modelVersion"} if "model_version" in lifecycle.PREVIEW_NAMES else set())
+    assert step["op"] == "update" and set(step["detailedDiff"]) == changed and set(step["diffReasons"]) == changed
+    assert all(d["kind"] == "update" for d in step["detailedDiff"].values())
+    shown = run_pulumi("preview", "--diff", cwd=root, env=env).stdout
+    texts.append(shown)
+    lookup_part = shown.split(f"{LOOKUP}: (update)", 1)[1].split("--outputs:--", 1)[0]
+    properties = set(json.loads((REPO / "schema" / "pai-models.json").read_text())["resources"][LOOKUP]["properties"])
+    assert set(re.findall(r"~ (\w+)\s*:", lookup_part)) & properties == changed, lookup_part  # nested JSON keys aside
+    assert f'=> "{newer["Uri"]}"' in lookup_part
+
+    up = run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
+    texts.append(up.stdout + up.stderr)
+    assert outputs_of(root, env) == expected_outputs(newer, fraud(catalog))
+
+    # 5. refresh keeps it; destroy deletes nothing in PAI.
+    run_pulumi("refresh", "--yes", "--skip-preview", cwd=root, env=env)
+    assert preview_json(root, env)["changeSummary"] == {"same": 2}
+    state = stored_state(tmp_path)
+    run_pulumi("destroy", "--yes", "--skip-preview", cwd=root, env=env)
+    with urllib.request.urlopen(pai.url + "/_emulator/catalog") as answer:
+        assert len(json.load(answer)["Models"]) == len(catalog["Models"])
+
+    # 6. the secret is in no state and no output of the CLI.
+    assert "fraud-detector" in state and "pai-models:index:ModelLookup" in state
+    assert SECRET not in state and SECRET not in "\n".join(texts)
+
+
+LOCKED = """\
+name: yaml-locked
+runtime: yaml
+plugins:
+  providers:
+    - name: pai-models
+      path: ../../.venv/bin
+resources:
+  model:
+    type: pai-models:index:ModelLookup
+    properties:
+      modelName: '"fraud-detector"'
+      approvalStatus: Approved
+      lock: true
+outputs:
+  uri: ${model.uri}
+"""
+
+
+def test_a_locked_lookup_warns_on_its_resource_with_the_command_that_moves_it(tmp_path, pai):
+    root = project(tmp_path, LOCKED)
+    env = stack_env(tmp_path, root, pai)
+    kept = newest_approved(fraud(load_demo_catalog()))
+    run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
+    newer = add_newer_version(pai)
+    preview = run_pulumi("preview", cwd=root, env=env)
+    text = preview.stdout + preview.stderr
+    urn = f"urn:pulumi:test::yaml-locked::{LOOKUP}::model"
+    assert re.search(rf"{re.escape(LOOKUP)} \(model\):\s*\n\s*warning: ModelLookup locked to fraud-detector version", text), text
+    assert f"pulumi up --replace '{urn}'" in text and newer["VersionName"] in text
+    assert text.split("Diagnostics:", 1)[1].count("warning: ModelLookup locked") == 1 and "2 unchanged" in text
+    assert json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout)["uri"] == kept["Uri"]
+    run_pulumi("up", "--yes", "--skip-preview", "--replace", urn, cwd=root, env=env)
+    assert json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout)["uri"] == newer["Uri"]
+
+
+ERRORS = """\
+name: yaml-errors
+runtime: yaml
+plugins:
+  providers:
+    - name: pai-models
+      path: ../../.venv/bin
+{body}
+"""
+
+
+@pytest.mark.parametrize(
+    "body, wanted",
+    [
+        ("variables:\n  m:\n    fn::invoke:\n      function: pai-models:index:getModel\n      arguments:\n"
+         "        modelName: '\"no-such-model\"'\noutputs:\n  uri: ${m.uri}",
+         "pai-models:index:getModel invoke failed: NoModelMatch: no model matches ModelName='\"no-such-model\"'"),
+        ("resources:\n  m:\n    type: pai-models:index:ModelLookup\n    properties:\n      modelName: '\"no-such-model\"'",
+         "resource 'm' has a problem: NoModelMatch: no model matches ModelName='\"no-such-model\"'"),
+        ("resources:\n  m:\n    type: pai-models:index:ModelLookup\n    properties:\n      conditions: ['ParameterSize < abc']",
+         "property conditions value {[{ParameterSize < abc}]} has a problem: invalid conditions.value: 'abc' is not a number"),
+        ("resources:\n  m:\n    type: pai-models:index:ModelLookup\n    properties:\n      modelNme: x",
+         "modelNme"),
+    ],
+    ids=["invoke-no-match", "lookup-no-match", "bad-condition", "misspelt-property"],
+)  # fmt: skip
+def test_errors_are_one_line_naming_the_property(tmp_path, pai, body, wanted):
+    root = project(tmp_path, ERRORS.format(body=body))
+    env = stack_env(tmp_path, root, pai)
+    done = run_pulumi("preview", cwd=root, env=env, check=False)
+    text = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert wanted in text, text
+    assert "Traceback" not in text and 'File "' not in text and SECRET not in text
