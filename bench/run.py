@@ -80,6 +80,14 @@ class Emulator:
             self._command(f"catalog {size}")
             self.size = size
 
+    def put_catalog(self, catalog: dict) -> None:
+        """Replace the catalog with this one (the admin endpoint); `set_catalog` sizes no longer describe it."""
+        data = json.dumps(catalog).encode("utf-8")
+        request = urllib.request.Request(self.url + "/_emulator/catalog", data=data, method="PUT")
+        with urllib.request.urlopen(request) as answer:
+            answer.read()
+        self.size = -1
+
     def set_latency(self, latency_ms: float) -> None:
         self._command(f"latency {latency_ms}")
 
@@ -446,11 +454,52 @@ def engine_figures(emulator: Emulator, counts: tuple[int, ...], catalog_size: in
             real[label] = len(emulator.list_requests())
         out["coalescing_in_real_preview"] = real
         log(f"engine: coalescing in a real preview: {real}")
+        out["rollout"] = rollout_figures(engine, emulator)
+        log(f"engine: rollout figures: {out['rollout']}")
     finally:
         pulumi.runtime.settings.SETTINGS.monitor = None
         if not keep_home:
             shutil.rmtree(home, ignore_errors=True)
     return out
+
+
+def rollout_figures(engine: Engine, emulator: Emulator) -> dict:
+    """Requests of a preview whose lookups differ only in version selection, and the size of one version bump in
+    `pulumi preview --diff`, on the demo catalog (real model and version JSON)."""
+    from pulumi_pai_models.emulator import load_demo_catalog
+
+    catalog = load_demo_catalog()
+    emulator.put_catalog(catalog)
+    fraud = '"fraud-detector"'
+
+    def selections() -> None:
+        for i in range(10):
+            ModelLookup(f"approved-{i}", model_name=fraud, approval_status="Approved")
+            ModelLookup(f"pinned-{i}", model_name=fraud, version="1.0.0")
+
+    stack = engine.stack("selections", selections)
+    emulator.reset()
+    stack.preview()
+    actions = [r.get("action") for r in emulator.requests() if r.get("action")]
+    requests = {a: actions.count(a) for a in sorted(set(actions))}
+
+    def one() -> None:
+        ModelLookup("model", model_name=fraud, approval_status="Approved")
+
+    stack = engine.stack("bump", one)
+    stack.up()
+    model = next(m for m in catalog["Models"] if m["ModelName"] == "fraud-detector")
+    versions = model.get("Versions") or [model["LatestVersion"]]
+    newer = dict(max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"]))
+    newer.update(VersionName="9.9.9", GmtCreateTime="2035-01-01T00:00:00Z", Uri="oss://acme/fraud-detector/9.9.9/")
+    model["Versions"] = [*versions, newer]
+    model.pop("LatestVersion", None)
+    emulator.put_catalog(catalog)
+    lines: list[str] = []
+    stack.preview(diff=True, on_output=lines.append)
+    shown = [line for line in lines if line.strip()]
+    stack.destroy()
+    return {"selection_lookups": 20, "selection_requests": requests, "bump_diff_lines": len(shown)}
 
 
 # -- report ------------------------------------------------------------------------------------------------
@@ -559,6 +608,11 @@ def report(results: dict) -> str:
         if en.get("coalescing_in_real_preview"):
             lines.append("  coalescing inside a real preview (program run by the engine): "
                          + "; ".join(f"{k}: {v} requests" for k, v in en["coalescing_in_real_preview"].items()))
+        ro = en.get("rollout")
+        if ro:
+            lines.append(f"  {ro['selection_lookups']} ModelLookups differing only in version selection (10 approval_status, "
+                         f"10 version), one preview: " + ", ".join(f"{k} {v}" for k, v in ro["selection_requests"].items()))
+            lines.append(f"  one version bump in `pulumi preview --diff` (demo catalog): {ro['bump_diff_lines']} lines")
         lines.append("")
     lines.append("Targets")
     for t in results["targets"]:
