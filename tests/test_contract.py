@@ -135,3 +135,12 @@ def test_the_command_line_loads_neither_pulumi_nor_the_glue():
         "sorted(m for m in sys.modules if m.startswith(('pulumi', 'grpc')))"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_emulator_reads_every_declared_listmodels_parameter():
+    """The emulator is a second implementation of the server: it parses the request itself, but no parameter
+    the contract sends may be missing from it."""
+    from pulumi_pai_models.emulator.params import ListModelsQuery, Paging
+
+    emulated = {f.name for f in fields(ListModelsQuery)} | {f.name for f in fields(Paging)}  # Order and SortBy page
+    assert {a.name for a in arguments(QUERY) if a.api} <= emulated
