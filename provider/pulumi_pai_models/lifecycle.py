@@ -160,7 +160,7 @@ def _verify_lock(registry: Registry, kept: Mapping[str, Any], query: ModelQuery,
     try:
         newest = find_model(registry, query, selection)
     except LookupFailed as error:
-        return [f"ModelLookup locked to {model_name} {version_name}: its query now finds no other answer ({error})"]
+        return [f"ModelLookup locked to {model_name} version {version_name}; the lock holds, but its query now finds nothing: {error}"]
     if (newest.model_id, newest.version_name) == (model_id, version_name):
         return []
     return [
