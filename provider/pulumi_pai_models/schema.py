@@ -68,9 +68,8 @@ _SETTING_DOCS: dict[str, str] = {
 }
 
 _CONDITION_TEXT = (
-    " Each condition is text `COLUMN OP VALUE`, e.g. `ParameterSize<3000`, with OP one of < <= > >= = != (or the API's "
-    "LessThan, LessThanOrEqual, GreaterThan, GreaterThanOrEqual, Equal, NotEqual); `<`, `<=`, `>`, `>=` need a number "
-    "(or a timestamp on Gmt* columns)."
+    " Each condition is text `COLUMN OP VALUE`, e.g. `ParameterSize<3000` or `GmtCreateTime>=2024-01-31T00:00:00Z`; "
+    "`<`, `<=`, `>`, `>=` need a number (or a timestamp on Gmt* columns)."
 )
 
 _TYPES: dict[Kind, dict[str, Any]] = {
