@@ -257,3 +257,15 @@ def test_errors_are_one_line_naming_the_property(tmp_path, pai, body, wanted):
     assert done.returncode != 0
     assert wanted in text, text
     assert "Traceback" not in text and 'File "' not in text and SECRET not in text
+
+
+def test_the_readme_yaml_program_runs(tmp_path, pai):
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Using it from Pulumi YAML", 1)[1].split("\n## ", 1)[0]
+    program = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
+    assert "path: /path/to/venv/bin" in program
+    root = project(tmp_path, program.replace("path: /path/to/venv/bin", "path: ../../.venv/bin"))
+    env = stack_env(tmp_path, root, pai)
+    run_pulumi("up", "--yes", cwd=root, env=env)
+    version = newest_approved(fraud(load_demo_catalog()))
+    outputs = json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout)
+    assert outputs == {"uri": version["Uri"], "processor": version["InferenceSpec"]["processor"]}
