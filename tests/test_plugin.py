@@ -180,8 +180,8 @@ def from_struct(struct: Any) -> dict[str, Any]:
 class Plugin:
     """One plugin process (one engine operation), with the engine's calls as methods taking and giving plain dicts."""
 
-    def __init__(self, engine: FakeEngine, config: dict[str, Any]):
-        env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    def __init__(self, engine: FakeEngine, config: dict[str, Any], **environ: str):
+        env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES} | environ
         self.process = subprocess.Popen([str(PLUGIN), engine.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         port = self.process.stdout.readline().strip()
         assert port.isdigit(), self.process.stderr.read()
@@ -365,6 +365,32 @@ def test_bad_arguments_fail_naming_the_schema_property_before_any_call(start, em
     _, failures = plugin.check({}, {"lock": "yes"})
     assert [p for p, _ in failures] == ["lock"]
     assert api_requests(emu) == []
+
+
+def test_messages_name_schema_properties_and_the_plugins_config_keys(engine, emu, tmp_path):
+    plugin = Plugin(engine, {"endpoint": emu.url, "accessKey": KEY_ID, "secretKey": SECRET})
+    try:
+        _, failures = plugin.invoke("pai-models:index:getModel", {"modelName": '"unterminated'})
+        assert failures == [("modelName", failures[0][1])] and failures[0][1].startswith("invalid modelName: an exact name must")
+        _, failures = plugin.invoke("pai-models:index:getModel", {"conditions": ["Size < abc"]})
+        assert failures[0][1].startswith("invalid conditions.value: 'abc' is not a number")
+    finally:
+        plugin.close()
+    nowhere = Plugin(engine, {}, HOME=str(tmp_path))  # no region, endpoint or credentials anywhere
+    with_endpoint = Plugin(engine, {"endpoint": emu.url}, HOME=str(tmp_path))
+    try:
+        _, failures = nowhere.invoke("pai-models:index:getModel", {"modelName": FRAUD})
+        assert failures[0][1] == (
+            "ConfigurationError: no PAI region or endpoint: set pai-models:region (pulumi config set pai-models:region "
+            "cn-hangzhou) or pai-models:endpoint, or the environment variable ALIBABA_CLOUD_REGION_ID or PAI_MODELS_ENDPOINT"
+        )
+        _, failures = with_endpoint.check({}, {"modelName": FRAUD})
+        reason = failures[0][1]
+        assert reason.startswith("ConfigurationError: no Alibaba Cloud credentials: set pai-models:accessKey and pai-models:secretKey")
+        assert "alicloud:" not in reason and "Settings(" not in reason
+    finally:
+        nowhere.close()
+        with_endpoint.close()
 
 
 def test_lookup_failures_are_one_line(start):

@@ -63,7 +63,7 @@ from .errors import ConfigurationError, InvalidQuery, PaiModelsError
 from .lookup import find_model, find_models, parse_arguments
 from .registry import CachedRegistry
 from .resource import _has_unknown, _move_hint, _registry, _unknown
-from .settings import Settings
+from .settings import ENV_KEYS, Settings
 from .types import Model, ModelVersion
 
 __all__ = ["PaiModelsProvider", "main"]
@@ -127,7 +127,36 @@ def _previewed(properties: dict[str, PropertyValue]) -> dict[str, PropertyValue]
     return {**properties, **dict.fromkeys((RESOURCE_NAMES[k] for k in lifecycle.DETAIL_NAMES), UNKNOWN)}
 
 
+#: Settings field -> this plugin's config key and the first environment variable that sets it (for messages).
+_CONFIG_KEY_OF = {name: key for key, name in CONFIG_KEYS.items()}
+_ENV_OF = {name: env for env, name in reversed(ENV_KEYS.items())}
+
+
 def _one_line(error: PaiModelsError) -> str:
+    """`error` in one line, worded for a program in any language: schema names, this plugin's config keys.
+
+    Like the command's messages (`cli.messages`), only the wording of the front door changes: an argument is
+    its schema name (`modelName`), and a missing setting names `pai-models:*` keys, not the `alicloud:*` keys
+    and `Settings(...)` a Python program would use.
+    """
+    if isinstance(error, InvalidQuery):
+        head, _, sub = error.parameter.partition(".")
+        text = f"invalid {RESOURCE_NAMES.get(head, head)}{'.' + sub if sub else ''}: {error.problem}"
+        return text + (f" (allowed: {error.allowed})" if error.allowed else "")
+    if isinstance(error, ConfigurationError) and error.missing:
+        key, env = _CONFIG_KEY_OF, _ENV_OF
+        if error.setting == "credentials":
+            return (
+                f"{type(error).__name__}: no Alibaba Cloud credentials: set {key['access_key_id']} and {key['access_key_secret']} "
+                f"(pulumi config set --secret {key['access_key_secret']} ...), or {env['access_key_id']} and "
+                f"{env['access_key_secret']}, or a profile, RAM role or OIDC token that Alibaba's default chain finds"
+                + (f" ({error.detail})" if error.detail else "")
+            )
+        if error.setting == "region":
+            return (
+                f"{type(error).__name__}: no PAI region or endpoint: set {key['region']} (pulumi config set {key['region']} "
+                f"cn-hangzhou) or {key['endpoint']}, or the environment variable {env['region']} or {env['endpoint']}"
+            )
     return f"{type(error).__name__}: {error}"
 
 
@@ -204,7 +233,7 @@ class PaiModelsProvider(Provider):
             values = await asyncio.to_thread(lookup)
         except InvalidQuery as error:
             first = error.parameter.split(".")[0]
-            return InvokeResponse(failures=[CheckFailure(names.get(first, first), str(error))])
+            return InvokeResponse(failures=[CheckFailure(names.get(first, first), _one_line(error))])
         except PaiModelsError as error:
             return InvokeResponse(failures=[CheckFailure("", _one_line(error))])
         return InvokeResponse(return_value=_to_wire(values, out_names))
