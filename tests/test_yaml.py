@@ -269,3 +269,17 @@ def test_the_readme_yaml_program_runs(tmp_path, pai):
     version = newest_approved(fraud(load_demo_catalog()))
     outputs = json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout)
     assert outputs == {"uri": version["Uri"], "processor": version["InferenceSpec"]["processor"]}
+
+
+def test_twenty_identical_lookups_cost_the_requests_of_one(tmp_path, pai):
+    head = LOCKED.split("resources:", 1)[0].replace("yaml-locked", "yaml-twenty")
+    lookup = "    type: pai-models:index:ModelLookup\n    properties:\n      modelName: '\"fraud-detector\"'\n      approvalStatus: Approved\n"
+    counts = []
+    for n in (1, 20):
+        program = head + "resources:\n" + "".join(f"  m{i}:\n{lookup}" for i in range(n))
+        root = project(tmp_path / str(n), program)
+        env = stack_env(tmp_path / str(n), root, pai)
+        pai.reset()
+        run_pulumi("preview", cwd=root, env=env)
+        counts.append(len(pai.requests()))
+    assert counts[0] > 0 and counts[1] == counts[0], counts
