@@ -144,3 +144,18 @@ def test_the_emulator_reads_every_declared_listmodels_parameter():
 
     emulated = {f.name for f in fields(ListModelsQuery)} | {f.name for f in fields(Paging)}  # Order and SortBy page
     assert {a.name for a in arguments(QUERY) if a.api} <= emulated
+
+
+def test_the_unknown_marker_is_pulumis():
+    from pulumi.runtime import rpc
+    from pulumi_pai_models import lifecycle
+
+    assert lifecycle.UNKNOWN == rpc.UNKNOWN
+
+
+def test_get_models_outputs_are_attributes_of_its_result():
+    from pulumi_pai_models import GetModelsResult
+    from pulumi_pai_models.contract import MODELS_OUTPUTS
+
+    for output in MODELS_OUTPUTS:
+        assert output.name in {f.name for f in fields(GetModelsResult)} or isinstance(getattr(GetModelsResult, output.name), property)

@@ -99,8 +99,9 @@ def test_the_schema_names_every_argument_and_output_in_camel_case_and_nothing_el
 
 def test_the_getmodels_outputs_are_attributes_of_its_result():
     from pulumi_pai_models import GetModelsResult
+    from pulumi_pai_models.contract import MODELS_OUTPUTS
 
-    for output in schema.MODELS_OUTPUTS:
+    for output in MODELS_OUTPUTS:
         assert hasattr(GetModelsResult, output.name) or output.name in GetModelsResult.__dataclass_fields__, output.name
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "ARGUMENTS",
     "MAX_PAGE_SIZE",
     "MAX_TEXT_LENGTH",
+    "MODELS_OUTPUTS",
     "OUTPUTS",
     "QUERY",
     "RESOURCE_ONLY",
@@ -145,6 +146,14 @@ OUTPUTS: tuple[Output, ...] = (
     Output("model", "object", "The chosen model as PAI returned it (PascalCase keys).", resource_name="model", in_preview=False),
     Output("model_version", "object", "The chosen version as PAI returned it (PascalCase keys).", resource_name="model_version"),
     Output("query_summary", "string", "The query in the API's words.", in_function=False, resource_name="query_summary"),
+)
+
+
+#: The outputs of `get_models` / `getModels` (attributes of `GetModelsResult`).
+MODELS_OUTPUTS: tuple[Output, ...] = (
+    Output("models", "object-list", "Every model that matched, as PAI returned it (PascalCase keys), in the server's order."),
+    Output("ids", "string-list", "The ModelIds of `models`, in the same order."),
+    Output("total_count", "integer", "How many models matched (after the rules applied on this side)."),
 )
 
 

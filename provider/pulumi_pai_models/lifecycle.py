@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, outputs
-from .errors import InvalidQuery, LockedVersionGone, LookupFailed, NoMatch
+from .errors import InvalidQuery, LockedVersionGone, LookupFailed, NoMatch, PaiModelsError
 from .lookup import GetModelResult, find_model, parse_arguments
 from .query import ModelQuery
 from .registry import Registry
@@ -35,13 +35,20 @@ __all__ = [
     "DETAIL_NAMES",
     "OUTPUT_NAMES",
     "PREVIEW_NAMES",
+    "UNKNOWN",
     "Checked",
     "changed_properties",
     "check",
     "complete",
+    "finish",
+    "has_unknown",
+    "move_command",
     "read",
     "resolve",
 ]
+
+#: How the engine spells a value not known yet in a preview (`pulumi.runtime.rpc.UNKNOWN`; a test keeps them equal).
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 #: The resource's arguments and outputs, from the contract.
 ARGUMENT_NAMES = tuple(a.name for a in arguments(QUERY, SELECTION, RESOURCE_ONLY))
@@ -53,11 +60,32 @@ COMPARED = ARGUMENT_NAMES + PREVIEW_NAMES
 
 @dataclass
 class Checked:
-    """What `check` decided: the new state's inputs, failures (property, reason) and warnings to show."""
+    """What `check` decided: the new state's inputs, failures (property or "", the error) and warnings to show.
+
+    Failures carry the error itself, so each adapter words it in its own terms (`model_name`, `modelName`).
+    """
 
     inputs: dict[str, Any]
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[tuple[str, PaiModelsError]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def has_unknown(value: Any) -> bool:
+    """True when `value`, or anything inside it, is not known yet (a preview's `UNKNOWN`)."""
+    if isinstance(value, str):
+        return value == UNKNOWN
+    if isinstance(value, Mapping):
+        return any(has_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(has_unknown(v) for v in value)
+    return False
+
+
+def move_command(urn: str | None) -> str:
+    """How to move a lock (the `move_hint` the other functions take): the exact command when the URN is known."""
+    if urn:
+        return f"pulumi up --replace '{urn}' (or change this lookup's keepers)"
+    return "pulumi up --replace <URN> (list URNs with: pulumi stack --show-urns), or change this lookup's keepers"
 
 
 def resolved_values(result: GetModelResult, query: ModelQuery) -> dict[str, Any]:
@@ -84,14 +112,14 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any], registry: Registry, 
         query, selection = parse_arguments(args)
         lock, _ = options(args)
     except InvalidQuery as error:
-        return Checked(dict(args), failures=[(error.parameter.split(".")[0], str(error))])
+        return Checked(dict(args), failures=[(error.parameter.split(".")[0], error)])
     kept = _kept(olds, args) if lock else None
     try:
         if kept is None:
             return Checked({**args, **resolve(registry, query, selection)})
         return Checked({**args, **kept}, warnings=_verify_lock(registry, kept, query, selection, move_hint))
     except LookupFailed as error:
-        return Checked(dict(args), failures=[("", f"{type(error).__name__}: {error}")])
+        return Checked(dict(args), failures=[("", error)])
 
 
 def resolve(registry: Registry, query: ModelQuery, selection: Selection) -> dict[str, Any]:
@@ -100,15 +128,26 @@ def resolve(registry: Registry, query: ModelQuery, selection: Selection) -> dict
     return {k: values[k] for k in PREVIEW_NAMES}
 
 
-def complete(props: Mapping[str, Any], registry: Registry) -> dict[str, Any]:
-    """`props` (a resolved state) with the model's and version's whole JSON: what create, update and read answer."""
+def finish(props: Mapping[str, Any], registry: Registry, *, move_hint: str) -> dict[str, Any]:
+    """What create and update answer: `props` as `check` resolved them (resolving here only if it could not: its
+    query was unknown then), completed; raises the first failure."""
+    if props.get("uri") and not has_unknown(props):
+        return complete(props, registry, move_hint=move_hint)
+    checked = check({}, props, registry, move_hint=move_hint)
+    if checked.failures:
+        raise checked.failures[0][1]
+    return complete(checked.inputs, registry, move_hint=move_hint)
+
+
+def complete(props: Mapping[str, Any], registry: Registry, *, move_hint: str) -> dict[str, Any]:
+    """`props` (a resolved state) with the model's whole JSON: what create, update and read answer."""
     model_id, version_name = str(props.get("model_id") or ""), str(props.get("version_name") or "")
     model = registry.get_model(model_id) if model_id else None
     version = registry.get_model_version(model_id, version_name) if model and version_name else None
     if model is None or version is None:
         name = str(props.get("resolved_model_name") or model_id)
         if props.get("lock"):
-            raise LockedVersionGone(model_id, name, version_name, "pulumi up --replace <URN>, or change this lookup's keepers")
+            raise LockedVersionGone(model_id, name, version_name, move_hint)
         raise NoMatch(f"version {version_name!r} of model {model_id} ({name!r}) left the registry while the lookup ran: run it again")
     details = resolved_values(GetModelResult(model, version), parse_arguments(props)[0])
     return {**props, **{k: details[k] for k in DETAIL_NAMES}}
@@ -122,9 +161,9 @@ def read(props: Mapping[str, Any], registry: Registry, *, move_hint: str) -> dic
     lock, _ = options(args)
     kept = _outputs(props) if lock else None
     if kept is None:
-        return complete({**args, **resolve(registry, query, selection)}, registry)
+        return complete({**args, **resolve(registry, query, selection)}, registry, move_hint=move_hint)
     _verify_lock(registry, kept, query, selection, move_hint)
-    return complete({**args, **kept}, registry)
+    return complete({**args, **kept}, registry, move_hint=move_hint)
 
 
 def changed_properties(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:

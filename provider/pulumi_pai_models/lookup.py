@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import QUERY, SELECTION, arguments, outputs
+from .contract import MODELS_OUTPUTS, QUERY, SELECTION, arguments, outputs
 from .errors import NoVersionMatch
 from .query import ModelQuery
 from .registry import Registry
@@ -44,6 +44,11 @@ class GetModelsResult:
     def total_count(self) -> int:
         """How many models matched (after the rules applied here)."""
         return len(self.models)
+
+    def outputs(self) -> dict[str, Any]:
+        """The result as plain values, keyed by the contract's output names (`getModels`)."""
+        values = {o.name: getattr(self, o.name) for o in MODELS_OUTPUTS}
+        return {k: [m.to_dict() for m in v] if k == "models" else v for k, v in values.items()}
 
 
 @dataclass(frozen=True)

@@ -60,9 +60,10 @@ from . import lifecycle, schema
 from ._version import __version__
 from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
 from .errors import ConfigurationError, InvalidQuery, PaiModelsError
+from .lifecycle import UNKNOWN as UNKNOWN_TEXT
+from .lifecycle import has_unknown, move_command
 from .lookup import find_model, find_models, parse_arguments
-from .registry import CachedRegistry
-from .resource import _has_unknown, _move_hint, _registry, _unknown
+from .registry import CachedRegistry, operation_registry
 from .settings import ENV_KEYS, Settings
 from .types import Model, ModelVersion
 
@@ -80,14 +81,14 @@ CONFIG_KEYS: dict[str, str] = {f"{schema.PACKAGE}:{key}": name for key, name in 
 # On the wire an unknown is the string `rpc.UNKNOWN`: the experimental server unmarshals it as that string,
 # and cannot marshal its own `PropertyValue.computed()` (pulumi 3.260), so that string is what is sent back.
 
-UNKNOWN = PropertyValue(_unknown())
+UNKNOWN = PropertyValue(UNKNOWN_TEXT)
 
 
 def _plain(value: PropertyValue) -> Any:
     """A wire value as plain Python (whole numbers as int, unknowns as `rpc.UNKNOWN`, secrets unwrapped)."""
     inner = value.value
     if isinstance(inner, Computed):
-        return _unknown()
+        return UNKNOWN_TEXT
     if isinstance(inner, float):
         return int(inner) if inner.is_integer() else inner
     if isinstance(inner, Mapping):
@@ -160,10 +161,6 @@ def _one_line(error: PaiModelsError) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-class _Unresolved(PaiModelsError):
-    """A lookup that could only run at create or update time failed."""
-
-
 # -- the provider -------------------------------------------------------------------------------------------
 
 
@@ -182,7 +179,7 @@ class PaiModelsProvider(Provider):
 
     def _registry(self) -> CachedRegistry:
         """This operation's registry for the configured settings, layered over the environment."""
-        return _registry(Settings.layered(self._settings()))
+        return operation_registry(Settings.layered(self._settings()))
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
         return GetSchemaResponse(schema=schema.render())
@@ -219,15 +216,14 @@ class PaiModelsProvider(Provider):
         names = {a.name: a.schema_name for a in arguments(*groups)}
         out_names = {o.name: o.schema_name for o in outs}
         args = {k: v for k, v in _from_wire(request.args, names).items() if v is not None}
-        if _has_unknown(args):
+        if has_unknown(args):
             return InvokeResponse(return_value={o.schema_name: UNKNOWN for o in outs})
 
         def lookup() -> dict[str, Any]:
             query, selection = parse_arguments(args)
             if request.tok == schema.GET_MODEL:
                 return find_model(self._registry(), query, selection).outputs()
-            found = find_models(self._registry(), query)
-            return {o.name: getattr(found, o.name) for o in outs}
+            return find_models(self._registry(), query).outputs()
 
         try:
             values = await asyncio.to_thread(lookup)
@@ -244,17 +240,17 @@ class PaiModelsProvider(Provider):
         """Validate and resolve (or keep, when locked) the lookup, so its outputs are known in preview."""
         olds = _from_wire(request.old_inputs, RESOURCE_NAMES)
         news = _from_wire(request.new_inputs, RESOURCE_NAMES)
-        if _has_unknown({k: news.get(k) for k in lifecycle.ARGUMENT_NAMES}):  # part of the query is not known yet
-            return CheckResponse(inputs=_to_wire({**news, **dict.fromkeys(lifecycle.PREVIEW_NAMES, _unknown())}, RESOURCE_NAMES))
+        if has_unknown({k: news.get(k) for k in lifecycle.ARGUMENT_NAMES}):  # part of the query is not known yet
+            return CheckResponse(inputs=_to_wire({**news, **dict.fromkeys(lifecycle.PREVIEW_NAMES, UNKNOWN_TEXT)}, RESOURCE_NAMES))
         try:
             checked = await asyncio.to_thread(
-                lambda: lifecycle.check(olds, news, self._registry(), move_hint=_move_hint(request.urn or None))
+                lambda: lifecycle.check(olds, news, self._registry(), move_hint=move_command(request.urn or None))
             )
         except PaiModelsError as error:  # settings or the API: the whole lookup failed
             return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", _one_line(error))])
         for message in checked.warnings:
             await self._warn(message, request.urn)
-        failures = [CheckFailure(RESOURCE_NAMES.get(p, p), reason) for p, reason in checked.failures]
+        failures = [CheckFailure(RESOURCE_NAMES.get(p, p), _one_line(error)) for p, error in checked.failures]
         return CheckResponse(inputs=_to_wire(checked.inputs, RESOURCE_NAMES), failures=failures)
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
@@ -267,7 +263,7 @@ class PaiModelsProvider(Provider):
         for name in changed:
             kind = PropertyDiffKind.ADD if olds.get(name) is None else PropertyDiffKind.DELETE if news.get(name) is None else None
             detailed[RESOURCE_NAMES[name]] = PropertyDiff(kind or PropertyDiffKind.UPDATE, input_diff=False)
-        stables = [RESOURCE_NAMES[k] for k in lifecycle.COMPARED if k not in changed and not _has_unknown(news.get(k))]
+        stables = [RESOURCE_NAMES[k] for k in lifecycle.COMPARED if k not in changed and not has_unknown(news.get(k))]
         return DiffResponse(changes=bool(changed), stables=stables, diffs=list(detailed), detailed_diff=detailed)
 
     async def create(self, request: CreateRequest) -> CreateResponse:
@@ -287,7 +283,7 @@ class PaiModelsProvider(Provider):
     async def read(self, request: ReadRequest) -> ReadResponse:
         """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
         props = _from_wire(request.properties or request.inputs, RESOURCE_NAMES)
-        outs = await asyncio.to_thread(lambda: lifecycle.read(props, self._registry(), move_hint=_move_hint(request.urn or None)))
+        outs = await asyncio.to_thread(lambda: lifecycle.read(props, self._registry(), move_hint=move_command(request.urn or None)))
         inputs = {k: v for k, v in outs.items() if k not in lifecycle.DETAIL_NAMES}
         return ReadResponse(
             resource_id=request.resource_id, properties=_to_wire(outs, RESOURCE_NAMES), inputs=_to_wire(inputs, RESOURCE_NAMES)
@@ -297,20 +293,10 @@ class PaiModelsProvider(Provider):
         """A lookup owns nothing: nothing to delete in PAI."""
 
     async def _complete(self, properties: dict[str, PropertyValue], urn: str) -> dict[str, PropertyValue]:
-        """`properties` as `check` resolved them (resolving here only if it could not: its query was unknown then),
-        with the model's and version's whole JSON (`lifecycle.complete`)."""
+        """`lifecycle.finish`: what `check` resolved, with the model's whole JSON."""
         props = _from_wire(properties, RESOURCE_NAMES)
-
-        def complete() -> dict[str, Any]:
-            resolved = props
-            if not props.get("uri") or _has_unknown(props):
-                checked = lifecycle.check({}, props, self._registry(), move_hint=_move_hint(urn or None))
-                if checked.failures:
-                    raise _Unresolved("; ".join(reason for _, reason in checked.failures))
-                resolved = checked.inputs
-            return lifecycle.complete(resolved, self._registry())
-
-        return _to_wire(await asyncio.to_thread(complete), RESOURCE_NAMES)
+        finished = await asyncio.to_thread(lambda: lifecycle.finish(props, self._registry(), move_hint=move_command(urn or None)))
+        return _to_wire(finished, RESOURCE_NAMES)
 
     # -- the engine's log ----------------------------------------------------------------------------------
 

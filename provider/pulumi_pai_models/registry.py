@@ -13,11 +13,12 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from typing import Protocol, TypeVar
 
-from .client import PaiModelsClient
+from .client import PaiModelsClient, shared_client
 from .query import ModelQuery
+from .settings import ResolvedSettings
 from .types import Model, ModelVersion
 
-__all__ = ["CachedRegistry", "Registry"]
+__all__ = ["CachedRegistry", "Registry", "begin_operation", "operation_registry"]
 
 T = TypeVar("T")
 
@@ -64,3 +65,24 @@ class CachedRegistry:
                 future.set_exception(exc)
         answer: T = future.result()  # type: ignore[assignment]  # the key determines the type
         return answer
+
+
+_OPERATION: dict[ResolvedSettings, CachedRegistry] = {}
+_OPERATION_LOCK = threading.Lock()
+
+
+def operation_registry(settings: ResolvedSettings) -> CachedRegistry:
+    """This process's registry for these settings. A provider process (dynamic or plugin) lives for one engine
+    operation, so identical lookups in that operation share their requests and nothing outlives it."""
+    with _OPERATION_LOCK:
+        registry = _OPERATION.get(settings)
+        if registry is None:
+            registry = _OPERATION[settings] = CachedRegistry(shared_client(settings))
+        return registry
+
+
+def begin_operation() -> None:
+    """Forget every answer: the next lookups ask PAI again. The engine never needs this (each operation has its own
+    provider process); a test that drives a provider through several operations in one process does."""
+    with _OPERATION_LOCK:
+        _OPERATION.clear()

@@ -17,7 +17,6 @@ could not be pickled.
 from __future__ import annotations
 
 import sys
-import threading
 import traceback
 import uuid
 from types import FrameType, ModuleType
@@ -36,53 +35,15 @@ from pulumi.dynamic import (
 )
 
 from . import lifecycle
-from .client import shared_client
-from .errors import PaiModelsError
+from .errors import InvalidQuery, PaiModelsError
 from .query import Condition
-from .registry import CachedRegistry
-from .settings import ResolvedSettings, Settings
+from .registry import CachedRegistry, begin_operation, operation_registry
+from .settings import Settings
 
-__all__ = ["ModelLookup", "ModelLookupProvider", "begin_operation"]
+__all__ = ["ModelLookup", "ModelLookupProvider", "begin_operation"]  # begin_operation: for tests, from registry
 
 #: The dynamic resource's type, as the engine names it (the `module` and `name` of `ModelLookup`).
 RESOURCE_TYPE = "pulumi-python:dynamic/pai-models:ModelLookup"
-
-_REGISTRIES: dict[ResolvedSettings, CachedRegistry] = {}
-_REGISTRIES_LOCK = threading.Lock()
-
-
-def begin_operation() -> None:
-    """Forget every answer: the next lookups ask PAI again. A provider process lives for one engine operation, so
-    the engine never needs this; a test that drives the provider through several operations in one process does."""
-    with _REGISTRIES_LOCK:
-        _REGISTRIES.clear()
-
-
-def _registry(settings: ResolvedSettings) -> CachedRegistry:
-    """This operation's registry for these settings: identical lookups in it share their requests."""
-    with _REGISTRIES_LOCK:
-        registry = _REGISTRIES.get(settings)
-        if registry is None:
-            registry = _REGISTRIES[settings] = CachedRegistry(shared_client(settings))
-        return registry
-
-
-def _unknown() -> str:
-    from pulumi.runtime import rpc
-
-    unknown: str = rpc.UNKNOWN
-    return unknown
-
-
-def _has_unknown(value: Any) -> bool:
-    if isinstance(value, str):
-        return value == _unknown()
-    if isinstance(value, dict):
-        return any(_has_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_has_unknown(v) for v in value)
-    return False
-
 
 # -- what the dynamic provider server does not offer: the URN, warnings, one-line errors ------------------
 
@@ -103,13 +64,6 @@ def _request_urn() -> str | None:
     return None
 
 
-def _move_hint(urn: str | None) -> str:
-    """How to move a lock: the exact command when the URN is known."""
-    if urn:
-        return f"pulumi up --replace '{urn}' (or change this lookup's keepers)"
-    return "pulumi up --replace <URN> (list URNs with: pulumi stack --show-urns), or change this lookup's keepers"
-
-
 def _warn(message: str, urn: str | None) -> None:
     """A real engine warning (counted in the summary), through the engine address given to the provider process."""
     address = sys.argv[1] if len(sys.argv) > 1 and ":" in sys.argv[1] else None
@@ -121,6 +75,11 @@ def _warn(message: str, urn: str | None) -> None:
 
     with grpc.insecure_channel(address) as channel:
         engine_pb2_grpc.EngineStub(channel).Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn or ""))
+
+
+def _reason(error: PaiModelsError) -> str:
+    """A check failure's text: a bad argument as `invalid model_name: ...`, anything else with its class name."""
+    return str(error) if isinstance(error, InvalidQuery) else f"{type(error).__name__}: {error}"
 
 
 class _OneLineErrors(ModuleType):
@@ -167,57 +126,44 @@ class ModelLookupProvider(ResourceProvider):
         self._config_settings = Settings.from_config(req.config.get)
 
     def _registry(self) -> CachedRegistry:
-        return _registry(Settings.layered(getattr(self, "_config_settings", None)))
+        return operation_registry(Settings.layered(getattr(self, "_config_settings", None)))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the arguments and resolve (or keep, when locked) the lookup, so its values are known in preview."""
         args = {k: news.get(k) for k in lifecycle.ARGUMENT_NAMES}
-        if _has_unknown(args):  # part of the query is not known yet in this preview: resolve later
-            return CheckResult({**news, **{k: _unknown() for k in lifecycle.PREVIEW_NAMES}}, [])
+        if lifecycle.has_unknown(args):  # part of the query is not known yet in this preview: resolve later
+            return CheckResult({**news, **dict.fromkeys(lifecycle.PREVIEW_NAMES, lifecycle.UNKNOWN)}, [])
         urn = _request_urn()
         try:
-            checked = lifecycle.check(_olds, news, self._registry(), move_hint=_move_hint(urn))
+            checked = lifecycle.check(_olds, news, self._registry(), move_hint=lifecycle.move_command(urn))
         except PaiModelsError as error:  # settings or the API: the whole lookup failed
-            return CheckResult(dict(news), [CheckFailure("", f"{type(error).__name__}: {error}")])
+            return CheckResult(dict(news), [CheckFailure("", _reason(error))])
         for message in checked.warnings:
             _warn(message, urn)
-        return CheckResult(checked.inputs, [CheckFailure(p, reason) for p, reason in checked.failures])
+        return CheckResult(checked.inputs, [CheckFailure(p, _reason(error)) for p, error in checked.failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """An update when an argument or anything it resolved to changed; otherwise no change."""
         changed = lifecycle.changed_properties(olds, news)
-        stables = [k for k in lifecycle.COMPARED if k not in changed and not _has_unknown(news.get(k))]
+        stables = [k for k in lifecycle.COMPARED if k not in changed and not lifecycle.has_unknown(news.get(k))]
         return DiffResult(changes=bool(changed), replaces=[], stables=stables, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Nothing is created in PAI; the outputs are the values `check` resolved."""
-        return CreateResult(f"lookup-{uuid.uuid4().hex[:16]}", self._complete(props))
+        finished = lifecycle.finish(props, self._registry(), move_hint=lifecycle.move_command(_request_urn()))
+        return CreateResult(f"lookup-{uuid.uuid4().hex[:16]}", finished)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """The new values `check` resolved (never an empty result: that would wipe the outputs)."""
-        return UpdateResult(self._complete(news))
+        return UpdateResult(lifecycle.finish(news, self._registry(), move_hint=lifecycle.move_command(_request_urn())))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
-        outs = lifecycle.read(props, self._registry(), move_hint=_move_hint(_request_urn()))
+        outs = lifecycle.read(props, self._registry(), move_hint=lifecycle.move_command(_request_urn()))
         return ReadResult(id_, outs, {k: v for k, v in outs.items() if k not in lifecycle.DETAIL_NAMES})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """A lookup owns nothing: nothing to delete in PAI."""
-
-    def _complete(self, props: dict[str, Any]) -> dict[str, Any]:
-        """`props` as `check` resolved them (resolving here only if it could not: its query was unknown then), with
-        the model's and version's whole JSON."""
-        if not props.get("uri"):
-            checked = lifecycle.check({}, props, self._registry(), move_hint=_move_hint(_request_urn()))
-            if checked.failures:
-                raise _LookupError("; ".join(reason for _, reason in checked.failures))
-            props = checked.inputs
-        return lifecycle.complete(props, self._registry())
-
-
-class _LookupError(PaiModelsError):
-    """A lookup that could only run at create or update time failed."""
 
 
 class ModelLookup(pulumi.dynamic.Resource, module="pai-models", name="ModelLookup"):

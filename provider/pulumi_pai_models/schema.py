@@ -17,12 +17,11 @@ import sys
 from typing import Any
 
 from ._version import __version__
-from .contract import QUERY, RESOURCE_ONLY, SELECTION, Argument, Group, Kind, Output, arguments, camel, outputs
+from .contract import MODELS_OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, Argument, Group, Kind, Output, arguments, camel, outputs
 from .settings import CONFIG_KEYS, LIMITS
 
 __all__ = [
     "FUNCTIONS",
-    "MODELS_OUTPUTS",
     "PACKAGE",
     "PLUGIN_CONFIG",
     "RESOURCE",
@@ -37,14 +36,6 @@ PACKAGE = "pai-models"
 RESOURCE = f"{PACKAGE}:index:ModelLookup"
 GET_MODEL = f"{PACKAGE}:index:getModel"
 GET_MODELS = f"{PACKAGE}:index:getModels"
-
-#: The outputs of `getModels` (attributes of `GetModelsResult`).
-# TODO(contract): these belong in contract.py beside OUTPUTS (the kinds object-list and integer are there for them).
-MODELS_OUTPUTS: tuple[Output, ...] = (
-    Output("models", "object-list", "Every model that matched, as PAI returned it (PascalCase keys), in the server's order."),
-    Output("ids", "string-list", "The ModelIds of `models`, in the same order."),
-    Output("total_count", "integer", "How many models matched (after the rules applied on this side)."),
-)
 
 #: The plugin's configuration key (its own namespace: `pai-models:<key>`) -> Settings field. Derived from the
 #: stack config keys the dynamic provider reads (`alicloud:region` -> `region`, `pai-models:endpoint` -> `endpoint`),
