@@ -215,7 +215,7 @@ class EmulatorBackedMocks(pulumi.runtime.Mocks):
             registry = CachedRegistry(PaiModelsClient(self.settings))
             checked = lifecycle.check({}, args.inputs, registry, move_hint="-")
             assert not checked.failures, checked.failures
-            outputs = lifecycle.complete(checked.inputs, registry)
+            outputs = lifecycle.complete(checked.inputs, registry, move_hint="-")
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
