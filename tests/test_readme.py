@@ -26,7 +26,7 @@ from conftest import api_requests
 from pulumi_pai_models import get_model, get_models
 from pulumi_pai_models.contract import outputs
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
-from pulumi_pai_models.resource import ModelLookupProvider
+from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
@@ -104,6 +104,7 @@ def provider(emulator) -> ModelLookupProvider:
     from pulumi.dynamic import ConfigureRequest
     from pulumi.dynamic.config import Config
 
+    begin_operation()  # a new engine operation: answers of earlier tests are not reused
     provider = ModelLookupProvider()
     config = {
         "pai-models:endpoint": emulator.url,
@@ -221,7 +222,19 @@ def test_listing_makes_only_the_first_call(emulator, settings):
     assert {request["action"] for request in api_requests(emulator)} == {"ListModels"}
 
 
-def test_every_call_in_the_permissions_table_is_one_a_lookup_makes(emulator, settings):
+def test_a_model_lookup_also_reads_the_model_and_its_version(emulator, provider):
+    rows = permission_rows()
+    checked = provider.check({}, {"model_name": '"fraud-detector"'}).inputs  # a preview: the functions' calls
+    assert {request["action"] for request in api_requests(emulator)} == {"ListModels"}
+    emulator.reset()
+    provider.create(checked)  # up: the model's whole JSON
+    served = {request["action"] for request in api_requests(emulator)}
+    assert served == {"GetModel", "GetModelVersion"}
+    assert all("`ModelLookup` at `up`" in rows[call][0] for call in served)
+
+
+def test_every_call_in_the_permissions_table_is_one_a_lookup_makes(emulator, settings, provider):
     for selection in ({}, {"approval_status": "Approved"}, {"version": "1.0.0"}):
         get_model(model_name='"fraud-detector"', settings=settings, **selection)
+    provider.create(provider.check({}, {"model_name": '"fraud-detector"'}).inputs)
     assert {request["action"] for request in api_requests(emulator)} == set(permission_rows())
