@@ -159,3 +159,9 @@ def test_get_models_outputs_are_attributes_of_its_result():
 
     for output in MODELS_OUTPUTS:
         assert output.name in {f.name for f in fields(GetModelsResult)} or isinstance(getattr(GetModelsResult, output.name), property)
+
+
+def test_the_dynamic_resource_type_is_model_lookups():
+    from pulumi_pai_models.contract import DYNAMIC_RESOURCE_TYPE
+
+    assert f"pulumi-python:{ModelLookup._resource_type_name}" == DYNAMIC_RESOURCE_TYPE

@@ -16,6 +16,7 @@ from typing import Literal
 
 __all__ = [
     "ARGUMENTS",
+    "DYNAMIC_RESOURCE_TYPE",
     "MAX_PAGE_SIZE",
     "MAX_TEXT_LENGTH",
     "MODELS_OUTPUTS",
@@ -29,6 +30,10 @@ __all__ = [
     "camel",
     "outputs",
 ]
+
+#: `ModelLookup`'s type in a stack's state when a Python program declares it (the dynamic resource); the
+#: provider plugin's is `schema.RESOURCE`.
+DYNAMIC_RESOURCE_TYPE = "pulumi-python:dynamic/pai-models:ModelLookup"
 
 #: The most models PAI returns in one ListModels page (Alibaba's own tools page with 50 and 100).
 MAX_PAGE_SIZE = 100

@@ -42,9 +42,6 @@ from .settings import Settings
 
 __all__ = ["ModelLookup", "ModelLookupProvider", "begin_operation"]  # begin_operation: for tests, from registry
 
-#: The dynamic resource's type, as the engine names it (the `module` and `name` of `ModelLookup`).
-RESOURCE_TYPE = "pulumi-python:dynamic/pai-models:ModelLookup"
-
 # -- what the dynamic provider server does not offer: the URN, warnings, one-line errors ------------------
 
 

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
-from .. import lifecycle, lookup
+from .. import lifecycle, lookup, schema
 from ..client import PaiModelsClient
+from ..contract import DYNAMIC_RESOURCE_TYPE
 from ..errors import InvalidQuery, LookupFailed
 from ..registry import CachedRegistry
 from .messages import EXIT_INTERNAL, EXIT_OK, PROG
@@ -23,7 +24,7 @@ __all__ = ["COMMANDS", "LOOKUP_TYPES", "OutdatedRow", "lookups_in_state"]
 EXIT_BEHIND = EXIT_INTERNAL  # `outdated`: at least one lookup is behind
 
 #: The resource types of ModelLookup: the dynamic resource of Python programs and the provider plugin's.
-LOOKUP_TYPES = ("pulumi-python:dynamic/pai-models:ModelLookup", "pai-models:index:ModelLookup")
+LOOKUP_TYPES = (DYNAMIC_RESOURCE_TYPE, schema.RESOURCE)
 
 
 def _registry(args: argparse.Namespace) -> CachedRegistry:
