@@ -23,9 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # only for annotations: the layers below import this module
-    from .query import ModelQuery
-    from .selection import Selection
+if TYPE_CHECKING:  # only for annotations
     from .types import Model, ModelVersion
 
 __all__ = [
@@ -123,23 +121,25 @@ class NoMatch(LookupFailed):
 
 
 class NoModelMatch(NoMatch):
-    """No model matches `query`."""
+    """No model matches the query: `asked` is the query in the API's words; `own_models` says no provider was given,
+    so only the caller's own models were listed."""
 
-    def __init__(self, query: ModelQuery):
-        self.query = query
-        hint = "" if query.provider else " (without provider, PAI lists only your own models; provider='pai' lists its public ones)"
+    def __init__(self, asked: str, *, own_models: bool):
+        self.asked = asked
+        self.own_models = own_models
+        hint = " (without provider, PAI lists only your own models; provider='pai' lists its public ones)" if own_models else ""
         super().__init__(
-            f"no model matches {query.describe()}{hint}. Change the filters (a model_name in double quotes is an exact name) "
-            "and try again."
+            f"no model matches {asked}{hint}. Change the filters (a model_name in double quotes is an exact name) and try again."
         )
 
 
 class NoVersionMatch(NoMatch):
-    """`model` has no version that fits `selection` (`versions` are those it has), or the one that fits has no Uri."""
+    """`model` has no version that fits (`wanted` says which would: `version '1.0.0'`; `versions` are those it has),
+    or the one that fits has no Uri."""
 
-    def __init__(self, model: Model, selection: Selection, versions: Sequence[ModelVersion], *, without_uri: ModelVersion | None = None):
+    def __init__(self, model: Model, wanted: str, versions: Sequence[ModelVersion], *, without_uri: ModelVersion | None = None):
         self.model = model
-        self.selection = selection
+        self.wanted = wanted
         self.versions = list(versions)
         self.without_uri = without_uri
         super().__init__(f"model {self.model_label}: {self.problem}")
@@ -156,7 +156,7 @@ class NoVersionMatch(NoMatch):
             return f"version {self.without_uri.version_name!r} has no Uri: register its files before deploying it"
         if not self.versions:
             return "it has no versions: register one before deploying it"
-        return f"there is no {self.selection.describe()}; its versions: {describe_versions(self.versions)}"
+        return f"there is no {self.wanted}; its versions: {describe_versions(self.versions)}"
 
 
 class LockedVersionGone(NoMatch):
@@ -180,10 +180,11 @@ def describe_versions(versions: Sequence[ModelVersion], limit: int = 10) -> str:
 
 
 class AmbiguousMatch(LookupFailed):
-    """More than one model matched a lookup that needs one. `candidates` are the newest few, newest first."""
+    """More than one model matched a lookup that needs one (`asked`: the query in the API's words). `candidates` are the
+    newest few, newest first."""
 
-    def __init__(self, query: ModelQuery, count: int, candidates: Sequence[Model]):
-        self.query = query
+    def __init__(self, asked: str, count: int, candidates: Sequence[Model]):
+        self.asked = asked
         self.count = count
         self.candidates = list(candidates)
         super().__init__(
@@ -199,4 +200,4 @@ class AmbiguousMatch(LookupFailed):
             for m in self.candidates
         )
         more = f" and {self.count - len(self.candidates)} more" if self.count > len(self.candidates) else ""
-        return f"{self.count} models match {self.query.describe()}: {shown}{more}"
+        return f"{self.count} models match {self.asked}: {shown}{more}"

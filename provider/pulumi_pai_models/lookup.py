@@ -112,5 +112,5 @@ def pick_from(registry: Registry, model: Model, selection: Selection) -> GetMode
     elif model.latest_version is not None:
         version = pick_version([model.latest_version], model, selection)
     else:
-        raise NoVersionMatch(model, selection, [])
+        raise NoVersionMatch(model, selection.describe(), [])
     return GetModelResult(model, version)

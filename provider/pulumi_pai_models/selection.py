@@ -114,13 +114,13 @@ def newest_versions_first(versions: Sequence[ModelVersion]) -> list[ModelVersion
 def pick_model(models: Sequence[Model], query: ModelQuery, most_recent: bool) -> Model:
     """The one model a lookup means, or `NoModelMatch` / `AmbiguousMatch` saying why not."""
     if not models:
-        raise NoModelMatch(query)
+        raise NoModelMatch(query.describe(), own_models=query.provider is None)
     if len(models) == 1:
         return models[0]
     ordered = newest_first(models)
     if most_recent:
         return ordered[0]
-    raise AmbiguousMatch(query, len(models), ordered[:MAX_CANDIDATES_SHOWN])
+    raise AmbiguousMatch(query.describe(), len(models), ordered[:MAX_CANDIDATES_SHOWN])
 
 
 def pick_version(versions: Sequence[ModelVersion], model: Model, selection: Selection) -> ModelVersion:
@@ -132,8 +132,8 @@ def pick_version(versions: Sequence[ModelVersion], model: Model, selection: Sele
         and (selection.version is None or v.version_name == selection.version)
     ]
     if not fitting:
-        raise NoVersionMatch(model, selection, newest_versions_first(versions))
+        raise NoVersionMatch(model, selection.describe(), newest_versions_first(versions))
     chosen = max(fitting, key=_version_key)
     if not chosen.uri:
-        raise NoVersionMatch(model, selection, newest_versions_first(versions), without_uri=chosen)
+        raise NoVersionMatch(model, selection.describe(), newest_versions_first(versions), without_uri=chosen)
     return chosen

@@ -63,8 +63,8 @@ def message(error: PaiModelsError) -> str:
             "or set ALIBABA_CLOUD_REGION_ID or PAI_MODELS_ENDPOINT"
         )
     if isinstance(error, NoModelMatch):
-        hint = "" if error.query.provider else "; without --provider PAI lists only your own models (--provider pai: its public ones)"
-        return f"no model matches {error.query.describe()}{hint}"
+        hint = "; without --provider PAI lists only your own models (--provider pai: its public ones)" if error.own_models else ""
+        return f"no model matches {error.asked}{hint}"
     if isinstance(error, AmbiguousMatch):
         return f"{error.summary}. Narrow the query (--exact-name, --tag, --condition, --name-regex) or add --most-recent to take the newest"
     if isinstance(error, ApiError) and error.code and error.code.startswith(_AUTH_CODES):
