@@ -70,7 +70,8 @@ def emulator_server():
 
 @pytest.fixture
 def emulator(emulator_server):
-    """The shared emulator with the demo catalog, no faults and an empty request log."""
+    """The shared emulator with the demo catalog, the public test key pair, no faults and an empty request log."""
+    emulator_server.set_access_keys(None)
     emulator_server.set_catalog(load_demo_catalog())
     emulator_server.reset()
     yield emulator_server
@@ -207,15 +208,13 @@ OWN_ASC = ["m-f", "m-d", "m-e", "m x/1"]
 def pai_server(emulator_server):
     """The session's emulator serving TEST_CATALOG to TEST_KEYS, with no faults and an empty request log.
 
-    Afterwards it serves the demo catalog to the public test pair again, as the `emulator` fixture expects.
+    Like `emulator`, it sets up all the state it promises, so neither fixture has to undo the other's.
     """
     emulator_server.set_access_keys(TEST_KEYS)
     emulator_server.set_catalog(TEST_CATALOG)
     emulator_server.reset()
     yield emulator_server
     emulator_server.reset()
-    emulator_server.set_access_keys(None)
-    emulator_server.set_catalog(load_demo_catalog())
 
 
 def make_client(srv: EmulatorServer, key: str = KEY, secret: str = SECRET, **extra: Any) -> Client:
