@@ -48,6 +48,13 @@ def _listening(proc: subprocess.Popen) -> EmulatorServer:
     return stub  # type: ignore[return-value]
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    """Kill the emulator if a failed test left it running."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_cli_serves_and_stops_on_signal(tmp_path, sig):
     path = tmp_path / "catalog.json"
@@ -63,9 +70,7 @@ def test_cli_serves_and_stops_on_signal(tmp_path, sig):
         assert proc.wait(timeout=10) == 0
         assert "SKcli" not in proc.stderr.read()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
 
 
 def test_cli_defaults_to_demo_catalog_and_test_key():
@@ -77,9 +82,7 @@ def test_cli_defaults_to_demo_catalog_and_test_key():
         proc.terminate()
         assert proc.wait(timeout=10) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
 
 
 @pytest.mark.parametrize(
@@ -93,12 +96,6 @@ def test_cli_rejects_bad_arguments(args, fragment):
     assert proc.returncode == 2
     assert fragment in proc.stderr
     assert proc.stdout == ""
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
 
 
 def _sourced(line: str, *names: str) -> list[str]:
