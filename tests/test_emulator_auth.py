@@ -23,15 +23,6 @@ from conftest import (
     raw_call,
     send,
 )
-from pulumi_pai_models.emulator import (
-    EmulatorServer,
-)
-
-
-def sdk_sign(srv: EmulatorServer, pathname: str, query: dict[str, str], key: str = KEY, secret: str = SECRET,
-             extra: dict[str, str] | None = None) -> dict[str, str]:
-    """ACS3 headers for a GET, computed with the SDK's own signing function."""
-    return acs3_headers(srv, pathname, query, key, secret, extra)
 
 
 def test_wrong_secret(pai_server):
@@ -85,29 +76,29 @@ def test_sts_token(pai_server, algorithm):
 
 def test_tampered_query_fails_the_signature(pai_server):
     query = {"Provider": "pai", "ModelName": "a b+c"}
-    headers = sdk_sign(pai_server, "/api/v1/models", query)
+    headers = acs3_headers(pai_server, "/api/v1/models", query, KEY, SECRET)
     status, _, body = send(pai_server, "GET", "/api/v1/models?" + urlencode(query), headers)
     assert status == 200 and json.loads(body)["TotalCount"] == 0  # control: the untampered request passes
-    headers = sdk_sign(pai_server, "/api/v1/models", query)
+    headers = acs3_headers(pai_server, "/api/v1/models", query, KEY, SECRET)
     status, resp_headers, body = send(pai_server, "GET", "/api/v1/models?" + urlencode({**query, "Provider": "acme"}), headers)
     assert_alibaba_error(status, resp_headers, body, "SignatureDoesNotMatch", 400)
     # '+' in the query is a space: "a b+c" sent as a+b%2Bc, re-encoded as a%20b%2Bc for the signature
-    headers = sdk_sign(pai_server, "/api/v1/models", query)
+    headers = acs3_headers(pai_server, "/api/v1/models", query, KEY, SECRET)
     status, _, _ = send(pai_server, "GET", "/api/v1/models?Provider=pai&ModelName=a%20b%2Bc", headers)
     assert status == 200
 
 
 def test_accesskey_id_header_must_name_the_signing_key(pai_server):
     sts = {"x-acs-security-token": STS_TOKEN}
-    headers = sdk_sign(pai_server, "/api/v1/models", {}, STS_KEY, STS_SECRET, {**sts, "x-acs-accesskey-id": STS_KEY})
+    headers = acs3_headers(pai_server, "/api/v1/models", {}, STS_KEY, STS_SECRET, {**sts, "x-acs-accesskey-id": STS_KEY})
     assert send(pai_server, "GET", "/api/v1/models", headers)[0] == 200  # control
-    headers = sdk_sign(pai_server, "/api/v1/models", {}, STS_KEY, STS_SECRET, {**sts, "x-acs-accesskey-id": KEY})
+    headers = acs3_headers(pai_server, "/api/v1/models", {}, STS_KEY, STS_SECRET, {**sts, "x-acs-accesskey-id": KEY})
     status, resp_headers, body = send(pai_server, "GET", "/api/v1/models", headers)
     assert_alibaba_error(status, resp_headers, body, "InvalidAuthorization", 400)
 
 
 def test_unsigned_security_token_header_is_rejected(pai_server):
-    headers = sdk_sign(pai_server, "/api/v1/models", {}, STS_KEY, STS_SECRET)
+    headers = acs3_headers(pai_server, "/api/v1/models", {}, STS_KEY, STS_SECRET)
     headers["x-acs-security-token"] = STS_TOKEN  # added after signing
     status, resp_headers, body = send(pai_server, "GET", "/api/v1/models", headers)
     assert_alibaba_error(status, resp_headers, body, "SignatureDoesNotMatch", 400)
