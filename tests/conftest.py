@@ -295,3 +295,25 @@ def assert_alibaba_error(status: int, headers: dict[str, str], body: bytes, code
     assert UUID_UPPER.match(data["RequestId"])
     assert headers["x-acs-request-id"] == data["RequestId"]
     return data
+
+
+# -- a key pair of a test module's own (the leak checks of test_secrets, test_plugin, test_yaml, test_engine, test_rollout) --
+
+
+@pytest.fixture
+def private_emulator(emulator_server):
+    """A factory: `private_emulator(key_id, secret)` is the session's emulator serving the demo catalog to that key pair
+    alone, with no faults and an empty request log.
+
+    Each module passes a secret of its own, random per run, so finding it in any output, log or state is a real leak.
+    Like `emulator` and `pai_server`, it sets up all the state it promises.
+    """
+
+    def serve(key_id: str, secret: str) -> EmulatorServer:
+        emulator_server.set_access_keys({key_id: secret})
+        emulator_server.set_catalog(load_demo_catalog())
+        emulator_server.reset()
+        return emulator_server
+
+    yield serve
+    emulator_server.reset()

@@ -17,7 +17,7 @@ import pytest
 from engine import Capture, inline_stack, run, stored_state
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model_output
-from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
+from pulumi_pai_models.emulator import load_demo_catalog
 from standin import RecordedDeployment, recorded
 
 pytestmark = pytest.mark.engine
@@ -26,11 +26,9 @@ KEY_ID = "LTAIe2eTestKey"
 SECRET = "e2e-" + secrets.token_hex(16)  # unique, so finding it anywhere is a real leak
 
 
-@pytest.fixture(scope="module")
-def e2e_emulator():
-    server = EmulatorServer(load_demo_catalog(), access_keys={KEY_ID: SECRET}).start()
-    yield server
-    server.stop()
+@pytest.fixture
+def e2e_emulator(private_emulator):
+    return private_emulator(KEY_ID, SECRET)
 
 
 def stack_config(server) -> dict:

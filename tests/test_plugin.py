@@ -39,7 +39,7 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, prov
 from pulumi_pai_models import Condition, get_model, get_models, lifecycle, schema
 from pulumi_pai_models._version import __version__
 from pulumi_pai_models.contract import ARGUMENTS, OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
-from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
+from pulumi_pai_models.emulator import load_demo_catalog
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 from pulumi_pai_models.settings import CONFIG_KEYS, Settings
 
@@ -233,19 +233,9 @@ def snake(props: dict[str, Any]) -> dict[str, Any]:
     return {back[k]: v for k, v in props.items()}
 
 
-@pytest.fixture(scope="module")
-def private_emulator():
-    server = EmulatorServer(load_demo_catalog(), access_keys={KEY_ID: SECRET}).start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def emu(private_emulator):
-    private_emulator.reset()
-    private_emulator.set_catalog(load_demo_catalog())
-    yield private_emulator
-    private_emulator.reset()
+    return private_emulator(KEY_ID, SECRET)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import pytest
 from engine import Capture, inline_stack, run
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model
-from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
+from pulumi_pai_models.emulator import load_demo_catalog
 
 pytestmark = pytest.mark.engine
 
@@ -29,10 +29,8 @@ FRAUD = '"fraud-detector"'
 
 
 @pytest.fixture
-def pai():
-    server = EmulatorServer(load_demo_catalog(), access_keys={KEY_ID: SECRET}).start()
-    yield server
-    server.stop()
+def pai(private_emulator):
+    return private_emulator(KEY_ID, SECRET)
 
 
 def config(server) -> dict:

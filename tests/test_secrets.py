@@ -1,7 +1,7 @@
 """Secrets and trust: the access key secret never shows, TLS verification stays on.
 
-A private emulator is started with a fresh random key pair, and the secret is configured each of
-the three ways a user can (explicit `Settings`, the environment, the stack config through
+The emulator serves a fresh random key pair alone (conftest's `private_emulator`), and the secret is
+configured each of the three ways a user can (explicit `Settings`, the environment, the stack config through
 `ModelLookupProvider.configure`). Lookups that succeed and lookups that fail (wrong secret, no
 match, ambiguous, bad argument, server faults, timeouts, unreadable answers) are run while every log
 record (root and `pulumi_pai_models`, DEBUG), stdout and stderr are captured; then the secret is
@@ -42,7 +42,6 @@ from pulumi_pai_models import (
     get_model,
     get_models,
 )
-from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
 from pulumi_pai_models.functions import effective_settings
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 
@@ -56,19 +55,9 @@ ENV_NAMES = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "
              "PAI_MODELS_ENDPOINT", "PAI_MODELS_PROTOCOL")
 
 
-@pytest.fixture(scope="module")
-def private_emulator():
-    server = EmulatorServer(load_demo_catalog(), access_keys={KEY_ID: SECRET}).start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def emu(private_emulator):
-    private_emulator.reset()
-    private_emulator.set_catalog(load_demo_catalog())
-    yield private_emulator
-    private_emulator.reset()
+    return private_emulator(KEY_ID, SECRET)
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from engine import REPO, cli_env, run_pulumi
 from pulumi_pai_models import lifecycle
-from pulumi_pai_models.emulator import EmulatorServer, load_demo_catalog
+from pulumi_pai_models.emulator import load_demo_catalog
 
 pytestmark = pytest.mark.engine
 
@@ -35,19 +35,9 @@ SECRET = "yaml-" + secrets.token_hex(16)  # unique, so finding it anywhere is a 
 LOOKUP = "pai-models:index:ModelLookup"
 
 
-@pytest.fixture(scope="module")
-def yaml_emulator():
-    server = EmulatorServer(load_demo_catalog(), access_keys={KEY_ID: SECRET}).start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def pai(yaml_emulator):
-    yaml_emulator.reset()
-    yaml_emulator.set_catalog(load_demo_catalog())
-    yield yaml_emulator
-    yaml_emulator.set_catalog(load_demo_catalog())
+def pai(private_emulator):
+    return private_emulator(KEY_ID, SECRET)
 
 
 def fraud(catalog: dict) -> dict:
