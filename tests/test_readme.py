@@ -227,7 +227,10 @@ def test_a_model_lookup_also_reads_the_model_and_its_version(emulator, provider)
     checked = provider.check({}, {"model_name": '"fraud-detector"'}).inputs  # a preview: the functions' calls
     assert {request["action"] for request in api_requests(emulator)} == {"ListModels"}
     emulator.reset()
-    provider.create(checked)  # up: the model's whole JSON
+    provider.create(checked)  # the same operation (up without a separate preview): what check listed is reused
+    assert api_requests(emulator) == []
+    begin_operation()  # up after a preview: a new provider process
+    provider.create(checked)  # the model's whole JSON
     served = {request["action"] for request in api_requests(emulator)}
     assert served == {"GetModel", "GetModelVersion"}
     assert all("`ModelLookup` at `up`" in rows[call][0] for call in served)
@@ -236,5 +239,7 @@ def test_a_model_lookup_also_reads_the_model_and_its_version(emulator, provider)
 def test_every_call_in_the_permissions_table_is_one_a_lookup_makes(emulator, settings, provider):
     for selection in ({}, {"approval_status": "Approved"}, {"version": "1.0.0"}):
         get_model(model_name='"fraud-detector"', settings=settings, **selection)
-    provider.create(provider.check({}, {"model_name": '"fraud-detector"'}).inputs)
+    checked = provider.check({}, {"model_name": '"fraud-detector"'}).inputs
+    begin_operation()  # up after a preview
+    provider.create(checked)
     assert {request["action"] for request in api_requests(emulator)} == set(permission_rows())

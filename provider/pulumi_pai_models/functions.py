@@ -13,7 +13,6 @@ Settings, first set wins: the `settings=` argument, the stack config (`alicloud:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -23,7 +22,7 @@ from .client import shared_client
 from .errors import PaiModelsError
 from .lookup import GetModelResult, GetModelsResult, find_model, find_models, parse_arguments
 from .query import Condition
-from .registry import CachedRegistry
+from .registry import CachedRegistry, Registries
 from .settings import ResolvedSettings, Settings
 
 __all__ = [
@@ -56,28 +55,16 @@ def effective_settings(explicit: Settings | None = None) -> ResolvedSettings:
     return Settings.layered(explicit, Settings.from_config(_stack_config))
 
 
-class _RunRegistries:
-    """One `CachedRegistry` per settings for the current Pulumi program run (keyed by the run's monitor)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._run: object | None = None
-        self._registries: dict[ResolvedSettings, CachedRegistry] = {}
-
-    def get(self, settings: ResolvedSettings) -> CachedRegistry:
-        monitor = pulumi.runtime.settings.SETTINGS.monitor
-        if monitor is None:  # outside a Pulumi program: no run to scope answers to, so nothing is shared
-            return CachedRegistry(shared_client(settings))
-        with self._lock:
-            if self._run is not monitor:
-                self._run, self._registries = monitor, {}
-            registry = self._registries.get(settings)
-            if registry is None:
-                registry = self._registries[settings] = CachedRegistry(shared_client(settings))
-            return registry
+#: The registries of Pulumi program runs, scoped by the run's monitor: a new run asks PAI afresh.
+_PROGRAM_RUNS = Registries()
 
 
-_RUN = _RunRegistries()
+def _registry(settings: ResolvedSettings) -> CachedRegistry:
+    """This program run's registry for these settings; outside a run (no monitor) nothing is shared."""
+    monitor = pulumi.runtime.settings.SETTINGS.monitor
+    if monitor is None:
+        return CachedRegistry(shared_client(settings))
+    return _PROGRAM_RUNS.get(settings, scope=monitor)
 
 
 class _ProgramError(pulumi.RunError):
@@ -142,7 +129,7 @@ def get_models(
 
     def compute() -> GetModelsResult:
         q, _ = parse_arguments(args)
-        return find_models(_RUN.get(effective_settings(settings)), q)
+        return find_models(_registry(effective_settings(settings)), q)
 
     return _run(compute)
 
@@ -179,7 +166,7 @@ def get_model(
 
     def compute() -> GetModelResult:
         q, s = parse_arguments(args)
-        return find_model(_RUN.get(effective_settings(settings)), q, s)
+        return find_model(_registry(effective_settings(settings)), q, s)
 
     return _run(compute)
 

@@ -191,15 +191,21 @@ def _kept(olds: Mapping[str, Any], args: Mapping[str, Any]) -> dict[str, Any] | 
 
 
 def _verify_lock(registry: Registry, kept: Mapping[str, Any], query: ModelQuery, selection: Selection, move_hint: str) -> list[str]:
-    """Fail if the kept version is gone; warn (return the text) if the query now picks another one."""
+    """Fail if the kept version is gone; warn (return the text) if the query now picks another one.
+
+    The query runs first: the models and versions it lists answer the existence check without more requests.
+    """
     model_id, version_name = str(kept["model_id"]), str(kept["version_name"])
     model_name = str(kept.get("resolved_model_name") or model_id)
+    try:
+        newest: GetModelResult | None = find_model(registry, query, selection)
+        problem: LookupFailed | None = None
+    except LookupFailed as error:
+        newest, problem = None, error
     if registry.get_model(model_id) is None or registry.get_model_version(model_id, version_name) is None:
         raise LockedVersionGone(model_id, model_name, version_name, move_hint)
-    try:
-        newest = find_model(registry, query, selection)
-    except LookupFailed as error:
-        return [f"ModelLookup locked to {model_name} version {version_name}; the lock holds, but its query now finds nothing: {error}"]
+    if newest is None:
+        return [f"ModelLookup locked to {model_name} version {version_name}; the lock holds, but its query now finds nothing: {problem}"]
     if (newest.model_id, newest.version_name) == (model_id, version_name):
         return []
     return [

@@ -1,9 +1,10 @@
 """One operation's view of the registry: identical calls within it share one answer.
 
 A Pulumi program run (the functions) and a provider process (which lives for one engine operation)
-each keep one `CachedRegistry` per set of settings, so 20 identical lookups cost the requests of one,
-and lookups that differ only in how they pick a version share the listing. Nothing is kept across
-operations, so nothing stale is served: the next preview asks PAI again.
+each keep one `CachedRegistry` per set of settings (`Registries`), so 20 identical lookups cost the
+requests of one, lookups that differ only in how they pick a version share the listing, and a model or
+version the operation has already listed is not fetched again. Nothing is kept across operations, so
+nothing stale is served: the next preview asks PAI again.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from .query import ModelQuery
 from .settings import ResolvedSettings
 from .types import Model, ModelVersion
 
-__all__ = ["CachedRegistry", "Registry", "begin_operation", "operation_registry"]
+__all__ = ["CachedRegistry", "Registries", "Registry", "begin_operation", "operation_registry"]
 
 T = TypeVar("T")
 
 
 class Registry(Protocol):
-    """The four registry calls a lookup makes (`PaiModelsClient` and `CachedRegistry` both answer them)."""
+    """The four registry calls a lookup makes, answered as plain lists and objects (`CachedRegistry` is the one in use)."""
 
     def list_models(self, query: ModelQuery) -> list[Model]: ...
     def get_model(self, model_id: str) -> Model | None: ...
@@ -33,24 +34,53 @@ class Registry(Protocol):
 
 
 class CachedRegistry:
-    """A client's answers, each asked once: concurrent identical calls wait for the first and share its answer (or error)."""
+    """A client's answers, each asked once: concurrent identical calls wait for the first and share its answer (or error).
+
+    A model that a listing returned, and a version that a version listing (or a model's `LatestVersion`)
+    returned, answer `get_model` / `get_model_version` without another request: within one operation they
+    are what PAI said.
+    """
 
     def __init__(self, client: PaiModelsClient):
         self.client = client
         self._lock = threading.Lock()
         self._answers: dict[Hashable, Future[object]] = {}
+        self._models: dict[str, Model] = {}
+        self._versions: dict[tuple[str, str], ModelVersion] = {}
 
     def list_models(self, query: ModelQuery) -> list[Model]:
-        return self._once(("ListModels", query), lambda: self.client.list_models(query).items)
+        return self._once(("ListModels", query), lambda: self._seen_models(self.client.list_models(query).items))
 
     def get_model(self, model_id: str) -> Model | None:
-        return self._once(("GetModel", model_id), lambda: self.client.get_model(model_id))
+        with self._lock:
+            seen = self._models.get(model_id)
+        return seen or self._once(("GetModel", model_id), lambda: self.client.get_model(model_id))
 
     def list_model_versions(self, model_id: str) -> list[ModelVersion]:
-        return self._once(("ListModelVersions", model_id), lambda: self.client.list_model_versions(model_id))
+        return self._once(("ListModelVersions", model_id), lambda: self._seen_versions(model_id, self.client.list_model_versions(model_id)))
 
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
-        return self._once(("GetModelVersion", model_id, version_name), lambda: self.client.get_model_version(model_id, version_name))
+        with self._lock:
+            seen = self._versions.get((model_id, version_name))
+        key = ("GetModelVersion", model_id, version_name)
+        return seen or self._once(key, lambda: self.client.get_model_version(model_id, version_name))
+
+    def _seen_models(self, models: list[Model]) -> list[Model]:
+        """Remember listed models (and their latest versions) for `get_model` / `get_model_version`."""
+        with self._lock:
+            for model in models:
+                self._models.setdefault(model.model_id, model)
+                latest = model.latest_version
+                if latest is not None:
+                    self._versions.setdefault((model.model_id, latest.version_name), latest)
+        return models
+
+    def _seen_versions(self, model_id: str, versions: list[ModelVersion]) -> list[ModelVersion]:
+        """Remember listed versions for `get_model_version`."""
+        with self._lock:
+            for version in versions:
+                self._versions.setdefault((model_id, version.version_name), version)
+        return versions
 
     def _once(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
@@ -67,22 +97,40 @@ class CachedRegistry:
         return answer
 
 
-_OPERATION: dict[ResolvedSettings, CachedRegistry] = {}
-_OPERATION_LOCK = threading.Lock()
+class Registries:
+    """One `CachedRegistry` per settings for as long as one scope lasts; a new scope forgets every answer."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._scope: object = None
+        self._registries: dict[ResolvedSettings, CachedRegistry] = {}
+
+    def get(self, settings: ResolvedSettings, scope: object = None) -> CachedRegistry:
+        """The registry of these settings in `scope` (e.g. a Pulumi program run's monitor)."""
+        with self._lock:
+            if scope is not self._scope:
+                self._scope, self._registries = scope, {}
+            registry = self._registries.get(settings)
+            if registry is None:
+                registry = self._registries[settings] = CachedRegistry(shared_client(settings))
+            return registry
+
+    def clear(self) -> None:
+        """Forget every answer."""
+        with self._lock:
+            self._registries = {}
+
+
+#: A provider process's registries (dynamic provider or plugin): the process lives for one engine operation.
+_PROVIDER_PROCESS = Registries()
 
 
 def operation_registry(settings: ResolvedSettings) -> CachedRegistry:
-    """This process's registry for these settings. A provider process (dynamic or plugin) lives for one engine
-    operation, so identical lookups in that operation share their requests and nothing outlives it."""
-    with _OPERATION_LOCK:
-        registry = _OPERATION.get(settings)
-        if registry is None:
-            registry = _OPERATION[settings] = CachedRegistry(shared_client(settings))
-        return registry
+    """This provider process's registry for these settings: identical lookups in its operation share requests."""
+    return _PROVIDER_PROCESS.get(settings)
 
 
 def begin_operation() -> None:
     """Forget every answer: the next lookups ask PAI again. The engine never needs this (each operation has its own
     provider process); a test that drives a provider through several operations in one process does."""
-    with _OPERATION_LOCK:
-        _OPERATION.clear()
+    _PROVIDER_PROCESS.clear()
