@@ -147,48 +147,42 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="{list,get,outdated,emulator}", parser_class=_Parser)
     settings, filters = _settings_flags(), _filter_flags()
 
-    listing = commands.add_parser(
-        "list",
-        help="list the models that match",
-        description="List every model that matches the filters (all pages). Nothing matching is not an error.",
-        epilog=f"{LIST_EXAMPLES}\n\n{SETTINGS_EPILOG}\n\n{EXIT_EPILOG}",
-        formatter_class=formatter,
-        parents=[filters, settings],
-    )
-    listing.add_argument(
-        "-o", "--output", choices=("table", "json", "ids"), default="table",
-        help="table (for people, default), json (the models as PAI sent them), ids (one ModelId a line)",
-    )  # fmt: skip
+    def subcommand(name: str, summary: str, description: str, examples: str, parents: list[_Parser], outputs: dict[str, str]) -> Any:
+        """A subcommand with its examples, the settings and exit codes in its epilog, and `-o/--output` (the first the default)."""
+        sub = commands.add_parser(
+            name, help=summary, description=description, epilog=f"{examples}\n\n{SETTINGS_EPILOG}\n\n{EXIT_EPILOG}",
+            formatter_class=formatter, parents=parents,
+        )  # fmt: skip
+        default = next(iter(outputs))
+        sub.add_argument(
+            "-o", "--output", choices=tuple(outputs), default=default,
+            help=", ".join(f"{choice} ({text}{', default' if choice == default else ''})" for choice, text in outputs.items()),
+        )  # fmt: skip
+        return sub
 
-    get = commands.add_parser(
-        "get",
-        help="print the URI (or JSON) of the one model version that matches",
-        description="Find the one model that matches the filters and print the URI of its chosen version.",
-        epilog=f"{GET_EXAMPLES}\n\n{SETTINGS_EPILOG}\n\n{EXIT_EPILOG}",
-        formatter_class=formatter,
-        parents=[filters, settings],
-    )
+    subcommand(
+        "list", "list the models that match",
+        "List every model that matches the filters (all pages). Nothing matching is not an error.",
+        LIST_EXAMPLES, [filters, settings],
+        {"table": "for people", "json": "the models as PAI sent them", "ids": "one ModelId a line"},
+    )  # fmt: skip
+    get = subcommand(
+        "get", "print the URI (or JSON) of the one model version that matches",
+        "Find the one model that matches the filters and print the URI of its chosen version.",
+        GET_EXAMPLES, [filters, settings],
+        {"uri": "just the URI and a newline", "json": "model, version and uri", "table": "for people"},
+    )  # fmt: skip
     picking = get.add_argument_group("selection")
     versions = picking.add_mutually_exclusive_group()
     for argument in arguments(SELECTION):
         _add(versions if argument.name in ("version", "approval_status") else picking, argument)
-    get.add_argument(
-        "-o", "--output", choices=("uri", "json", "table"), default="uri",
-        help="uri (just the URI and a newline, default), json (model, version and uri), table (for people)",
+    outdated = subcommand(
+        "outdated", "report the ModelLookups of a stack that are behind their newest match",
+        "Read a stack's exported state and report, per ModelLookup, the version it holds and the newest match.",
+        OUTDATED_EXAMPLES, [settings],
+        {"table": "for people", "json": "one object per lookup"},
     )  # fmt: skip
-
-    outdated = commands.add_parser(
-        "outdated",
-        help="report the ModelLookups of a stack that are behind their newest match",
-        description="Read a stack's exported state and report, per ModelLookup, the version it holds and the newest match.",
-        epilog=f"{OUTDATED_EXAMPLES}\n\n{SETTINGS_EPILOG}\n\n{EXIT_EPILOG}",
-        formatter_class=formatter,
-        parents=[settings],
-    )
     outdated.add_argument("--state", metavar="FILE", default="-", help="the output of `pulumi stack export` (default: - for stdin)")
-    outdated.add_argument(
-        "-o", "--output", choices=("table", "json"), default="table", help="table (for people, default) or json (one object per lookup)"
-    )
 
     commands.add_parser("emulator", help="run a local PAI emulator (see 'pai-models emulator --help')", add_help=False)
     return parser
