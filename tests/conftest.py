@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import http.client
 import json
@@ -317,3 +318,26 @@ def private_emulator(emulator_server):
 
     yield serve
     emulator_server.reset()
+
+
+def demo_model(name: str = "fraud-detector") -> dict[str, Any]:
+    """A model of the demo catalog, as the emulator serves it before a test changes the catalog."""
+    return next(m for m in load_demo_catalog()["Models"] if m["ModelName"] == name)
+
+
+def newest_approved(model: dict[str, Any]) -> dict[str, Any]:
+    """A catalog model's newest approved version (what `approval_status="Approved"` picks)."""
+    versions = model.get("Versions") or [model["LatestVersion"]]
+    return max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
+
+
+def add_newer_version(server: EmulatorServer, version: str = "7.0.0", name: str = "fraud-detector") -> dict[str, Any]:
+    """Serve the demo catalog with a newer approved version of `name` (a copy of its newest approved one); returns it."""
+    catalog = load_demo_catalog()
+    model = next(m for m in catalog["Models"] if m["ModelName"] == name)
+    newer = copy.deepcopy(newest_approved(model))
+    newer.update(VersionName=version, GmtCreateTime="2031-01-01T00:00:00Z", Uri=f"oss://acme/{name}/{version}/")
+    model["Versions"] = [*(model.get("Versions") or [model["LatestVersion"]]), newer]
+    model.pop("LatestVersion", None)  # the emulator derives it from the newest version
+    server.set_catalog(catalog)
+    return newer

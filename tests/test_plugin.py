@@ -14,7 +14,6 @@ the same catalog.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -28,7 +27,7 @@ from typing import Any
 
 import grpc
 import pytest
-from conftest import api_requests
+from conftest import add_newer_version, api_requests
 from engine import REPO
 from google.protobuf import empty_pb2
 from pulumi.dynamic import ConfigureRequest
@@ -41,7 +40,7 @@ from pulumi_pai_models._version import __version__
 from pulumi_pai_models.contract import ARGUMENTS, OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
 from pulumi_pai_models.emulator import load_demo_catalog
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
-from pulumi_pai_models.settings import CONFIG_KEYS, Settings
+from pulumi_pai_models.settings import CONFIG_KEYS, ENV_KEYS, Settings
 
 SCHEMA_FILE = REPO / "schema" / "pai-models.json"
 PLUGIN = Path(sys.prefix) / "bin" / "pulumi-resource-pai-models"
@@ -49,9 +48,7 @@ URN = "urn:pulumi:test::proj::pai-models:index:ModelLookup::model"
 FRAUD = '"fraud-detector"'
 KEY_ID = "LTAIpluginTest"
 SECRET = "plugin-" + secrets.token_hex(16)  # unique, so finding it anywhere is a real leak
-ENV_NAMES = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY",
-             "ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION",
-             "PAI_MODELS_ENDPOINT", "PAI_MODELS_PROTOCOL")  # fmt: skip
+ENV_NAMES = tuple(ENV_KEYS)  # every variable the settings read: none may leak in from the environment running the tests
 
 #: ModelLookup's names, snake (the contract's) -> camel (the wire's), from the contract alone.
 RESOURCE_WIRE = {a.name: a.schema_name for a in arguments(QUERY, SELECTION, RESOURCE_ONLY)} | {
@@ -280,20 +277,6 @@ def emulator_settings(emu) -> Settings:
     return Settings(endpoint=emu.url, access_key_id=KEY_ID, access_key_secret=SECRET, read_timeout_ms=2000)
 
 
-def add_newer_approved_version(emu, name: str = "fraud-detector", version: str = "7.0.0") -> dict:
-    """A newer approved version of `name` in the emulator's catalog; returns it."""
-    catalog = load_demo_catalog()
-    model = next(m for m in catalog["Models"] if m["ModelName"] == name)
-    versions = model.get("Versions") or [model["LatestVersion"]]
-    newest = max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
-    newer = copy.deepcopy(newest)
-    newer.update(VersionName=version, GmtCreateTime="2031-01-01T00:00:00Z", Uri=f"oss://acme/{name}/{version}/")
-    model["Versions"] = [*versions, newer]
-    model.pop("LatestVersion", None)
-    emu.set_catalog(catalog)
-    return newer
-
-
 def test_the_plugin_serves_the_schema_file(start):
     plugin = start()
     assert plugin.schema() == SCHEMA_FILE.read_text(encoding="utf-8")
@@ -425,7 +408,7 @@ def test_a_newer_version_is_a_detailed_diff_of_exactly_the_changed_properties(st
     same = first.diff(state, inputs)
     assert same.changes == provider_pb2.DiffResponse.DIFF_NONE and dict(same.detailedDiff) == {}
 
-    newer = add_newer_approved_version(emu)
+    newer = add_newer_version(emu)
     second = start()  # the next engine operation
     news, _ = second.check(inputs, {"modelName": FRAUD, "approvalStatus": "Approved"})
     assert news["uri"] == newer["Uri"]
@@ -445,7 +428,7 @@ def test_a_locked_lookup_keeps_its_version_and_warns_on_the_resource(start, emu,
     args = {"modelName": FRAUD, "approvalStatus": "Approved", "lock": True}
     inputs, _ = first.check({}, args)
     _, state = first.create(inputs)
-    newer = add_newer_approved_version(emu)
+    newer = add_newer_version(emu)
     second = start()
     news, failures = second.check(inputs, args)
     assert failures == [] and news["uri"] == inputs["uri"] != newer["Uri"]

@@ -11,7 +11,6 @@ own, whose secret is a secret stack config value (`pai-models:secretKey`).
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import secrets
@@ -22,7 +21,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from engine import REPO, cli_env, run_pulumi
+from conftest import add_newer_version, demo_model, newest_approved
+from engine import REPO, cli_env, run_pulumi, stored_state
 from pulumi_pai_models import lifecycle
 from pulumi_pai_models.emulator import load_demo_catalog
 
@@ -38,28 +38,6 @@ LOOKUP = "pai-models:index:ModelLookup"
 @pytest.fixture
 def pai(private_emulator):
     return private_emulator(KEY_ID, SECRET)
-
-
-def fraud(catalog: dict) -> dict:
-    return next(m for m in catalog["Models"] if m["ModelName"] == "fraud-detector")
-
-
-def newest_approved(model: dict) -> dict:
-    versions = model.get("Versions") or [model["LatestVersion"]]
-    return max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
-
-
-def add_newer_version(server, *, approved: bool = True) -> dict:
-    catalog = load_demo_catalog()
-    model = fraud(catalog)
-    newer = copy.deepcopy(newest_approved(model))
-    newer.update(VersionName="7.0.0", GmtCreateTime="2031-01-01T00:00:00Z", Uri="oss://acme/fraud-detector/7.0.0/")
-    if not approved:
-        newer["ApprovalStatus"] = "Pending"
-    model["Versions"] = [*(model.get("Versions") or [model["LatestVersion"]]), newer]
-    model.pop("LatestVersion", None)
-    server.set_catalog(catalog)
-    return newer
 
 
 def expected_outputs(version: dict, model: dict) -> dict:
@@ -109,10 +87,6 @@ def outputs_of(root: Path, env: dict[str, str]) -> dict:
     return outputs
 
 
-def stored_state(tmp_path: Path) -> str:
-    return "\n".join(p.read_text(errors="replace") for p in sorted((tmp_path / "home" / "state").rglob("*")) if p.is_file())
-
-
 def test_the_example_names_this_repositorys_plugin():
     plugins = yaml.safe_load((EXAMPLE / "Pulumi.yaml").read_text())["plugins"]["providers"]
     assert plugins == [{"name": "pai-models", "path": "../../.venv/bin"}]
@@ -123,9 +97,9 @@ def test_the_example_names_this_repositorys_plugin():
 def test_the_yaml_example_under_the_engine(tmp_path, pai):
     root = project(tmp_path)
     env = stack_env(tmp_path, root, pai)
-    catalog = load_demo_catalog()
-    version = newest_approved(fraud(catalog))
-    expected = expected_outputs(version, fraud(catalog))
+    model = demo_model()
+    version = newest_approved(model)
+    expected = expected_outputs(version, model)
     texts: list[str] = []
 
     # 1. preview: the function's and the lookup's URI are known, nothing is deployed.
@@ -162,28 +136,32 @@ def test_the_yaml_example_under_the_engine(tmp_path, pai):
 
     up = run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
     texts.append(up.stdout + up.stderr)
-    assert outputs_of(root, env) == expected_outputs(newer, fraud(catalog))
+    assert outputs_of(root, env) == expected_outputs(newer, model)
 
     # 5. refresh keeps it; destroy deletes nothing in PAI.
     run_pulumi("refresh", "--yes", "--skip-preview", cwd=root, env=env)
     assert preview_json(root, env)["changeSummary"] == {"same": 2}
-    state = stored_state(tmp_path)
+    state = stored_state(tmp_path / "home")
     run_pulumi("destroy", "--yes", "--skip-preview", cwd=root, env=env)
     with urllib.request.urlopen(pai.url + "/_emulator/catalog") as answer:
-        assert len(json.load(answer)["Models"]) == len(catalog["Models"])
+        assert len(json.load(answer)["Models"]) == len(load_demo_catalog()["Models"])
 
     # 6. the secret is in no state and no output of the CLI.
     assert "fraud-detector" in state and "pai-models:index:ModelLookup" in state
     assert SECRET not in state and SECRET not in "\n".join(texts)
 
 
-LOCKED = """\
-name: yaml-locked
+#: The head of a Pulumi.yaml that uses this repository's plugin (`project` makes its path absolute).
+HEAD = """\
+name: {name}
 runtime: yaml
 plugins:
   providers:
     - name: pai-models
       path: ../../.venv/bin
+"""
+
+LOCKED = HEAD.format(name="yaml-locked") + """\
 resources:
   model:
     type: pai-models:index:ModelLookup
@@ -199,7 +177,7 @@ outputs:
 def test_a_locked_lookup_warns_on_its_resource_with_the_command_that_moves_it(tmp_path, pai):
     root = project(tmp_path, LOCKED)
     env = stack_env(tmp_path, root, pai)
-    kept = newest_approved(fraud(load_demo_catalog()))
+    kept = newest_approved(demo_model())
     run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
     newer = add_newer_version(pai)
     preview = run_pulumi("preview", cwd=root, env=env)
@@ -213,15 +191,7 @@ def test_a_locked_lookup_warns_on_its_resource_with_the_command_that_moves_it(tm
     assert json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout)["uri"] == newer["Uri"]
 
 
-ERRORS = """\
-name: yaml-errors
-runtime: yaml
-plugins:
-  providers:
-    - name: pai-models
-      path: ../../.venv/bin
-{body}
-"""
+ERRORS = HEAD.format(name="yaml-errors") + "{body}\n"
 
 
 @pytest.mark.parametrize(
@@ -256,17 +226,16 @@ def test_the_readme_yaml_program_runs(tmp_path, pai):
     root = project(tmp_path, program.replace("path: /path/to/venv/bin", "path: ../../.venv/bin"))
     env = stack_env(tmp_path, root, pai)
     run_pulumi("up", "--yes", cwd=root, env=env)
-    version = newest_approved(fraud(load_demo_catalog()))
+    version = newest_approved(demo_model())
     outputs = json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout)
     assert outputs == {"uri": version["Uri"], "processor": version["InferenceSpec"]["processor"]}
 
 
 def test_twenty_identical_lookups_cost_the_requests_of_one(tmp_path, pai):
-    head = LOCKED.split("resources:", 1)[0].replace("yaml-locked", "yaml-twenty")
     lookup = "    type: pai-models:index:ModelLookup\n    properties:\n      modelName: '\"fraud-detector\"'\n      approvalStatus: Approved\n"
     counts = []
     for n in (1, 20):
-        program = head + "resources:\n" + "".join(f"  m{i}:\n{lookup}" for i in range(n))
+        program = HEAD.format(name="yaml-twenty") + "resources:\n" + "".join(f"  m{i}:\n{lookup}" for i in range(n))
         root = project(tmp_path / str(n), program)
         env = stack_env(tmp_path / str(n), root, pai)
         pai.reset()
