@@ -40,7 +40,7 @@ from pulumi_pai_models import (
     get_models,
 )
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
-from pulumi_pai_models.emulator.catalog import CONDITION_COLUMNS
+from pulumi_pai_models.emulator.params import CONDITION_COLUMNS
 
 QUERY_ARGS = ("workspace_id", "model_name", "label", "provider", "domain", "task", "origin", "query", "model_type",
               "collections", "tags", "conditions", "order", "name_regex")

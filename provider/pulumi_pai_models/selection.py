@@ -19,13 +19,12 @@ from datetime import datetime, timezone
 
 from .errors import MAX_CANDIDATES_SHOWN, AmbiguousMatch, InvalidQuery, NoModelMatch, NoVersionMatch
 from .query import ModelQuery, text_argument
-from .types import Model, ModelVersion
+from .types import Model, ModelVersion, natural_key
 
 __all__ = [
     "APPROVAL_STATUSES",
     "Selection",
     "filter_models",
-    "natural_key",
     "newest_first",
     "newest_versions_first",
     "pick_model",
@@ -77,11 +76,6 @@ class Selection:
         if self.approval_status is not None:
             return f"version with ApprovalStatus {self.approval_status}"
         return "latest version"
-
-
-def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """A sort key under which 0.10.0 comes after 0.9.0 (digit runs compare as numbers)."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
 
 
 def _model_key(model: Model) -> tuple[datetime, str]:

@@ -9,12 +9,13 @@ reads its field when asked, so listing 50,000 models does not convert 50,000 x 4
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Generic, TypeVar, overload
 
-__all__ = ["Label", "Model", "ModelVersion", "parse_time"]
+__all__ = ["Label", "Model", "ModelVersion", "natural_key", "parse_time"]
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -31,6 +32,12 @@ def parse_time(value: Any) -> datetime | None:
         return parsed.astimezone(timezone.utc)
     except (ValueError, OverflowError):  # not a timestamp, or one outside what datetime can hold
         return None
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """A sort key for version names under which 0.10.0 comes after 0.9.0 (digit runs compare as numbers; equal numbers
+    written differently, 01 and 1, by their text). The client's picking rules and the emulator's order both use it."""
+    return tuple((0, int(part), part) if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,12 +45,12 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, TypeVar
 
+from ..types import natural_key
 from .errors import CatalogError, ModelNotFound, ModelVersionNotFound
-from .params import CONDITION_COLUMNS, ListModelsQuery, ListModelVersionsQuery, Paging
+from .params import ListModelsQuery, ListModelVersionsQuery, Paging
 from .predicates import model_predicates, version_predicates
 
 __all__ = [
-    "CONDITION_COLUMNS",  # re-exported from .params, where it is declared: tests/test_bad_input.py imports it from here
     "Catalog",
     "CatalogSource",
     "load_demo_catalog",
@@ -94,11 +94,6 @@ def _parse_time(value: str) -> datetime:
         digits = zone[1:].replace(":", "")
         tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
-
-
-def _natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Sort key comparing digit runs as numbers: ``0.9.0`` < ``0.10.0``."""
-    return tuple((0, int(part), part) if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
 
 
 def _load_source(source: CatalogSource) -> Mapping[str, Any]:
@@ -214,7 +209,7 @@ def _build_entry(raw: Any, where: str) -> _Entry:
             versions.append(((_check_version(version, f"{where}.Versions[{i}]") or _OLDEST), version))
         model.pop("LatestVersion", None)
         if versions:
-            latest = max(versions, key=lambda tv: (tv[0], _natural_key(tv[1]["VersionName"])))
+            latest = max(versions, key=lambda tv: (tv[0], natural_key(tv[1]["VersionName"])))
             model["LatestVersion"] = copy.deepcopy(latest[1])
     else:
         model.pop("Versions", None)
@@ -347,7 +342,7 @@ class Catalog:
         entry = self._entry(model_id)
         preds = version_predicates(query)
         matched = [tv for tv in entry.versions if all(p(tv[1]) for p in preds)]
-        ordered_versions = _in_order(matched, query.paging, lambda tv: tv[0], lambda tv: _natural_key(tv[1]["VersionName"]))
+        ordered_versions = _in_order(matched, query.paging, lambda tv: tv[0], lambda tv: natural_key(tv[1]["VersionName"]))
         total, page = _page_of(ordered_versions, query.paging)
         return {"TotalCount": total, "Versions": [copy.deepcopy(v) for _, v in page]}
 
