@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import api_requests, make_catalog
+from conftest import UUID_UPPER, api_requests, make_catalog
 from pulumi_pai_models import ApiError, ListingChanged, ModelQuery, PaiModelsClient, Settings
 from pulumi_pai_models import client as client_module
 
-UUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 ATTEMPTS = 4
 BASE_MS, CAP_MS = 20, 160
 READ_TIMEOUT_MS = 2000
@@ -177,7 +175,7 @@ def test_persistent_fault_gives_up_after_max_attempts_naming_call_code_status_an
     if case.status is not None:
         assert f"HTTP {case.status}" in text
     if case.request_id:
-        assert error.request_id and UUID.match(error.request_id) and error.request_id in text
+        assert error.request_id and UUID_UPPER.match(error.request_id) and error.request_id in text
     else:
         assert error.request_id is None and "request id" not in text  # PAI gave none: the message does not pretend
     assert "<html>" not in text and "Tengine" not in text and '"Models"' not in text  # the body is not echoed
@@ -198,7 +196,7 @@ def test_client_error_is_not_retried(emulator, settings):
         client.list_models(ModelQuery.build())
     elapsed = time.monotonic() - started
     assert (info.value.code, info.value.status_code, info.value.attempts) == ("Forbidden.RAM", 403, 1)
-    assert UUID.match(info.value.request_id)
+    assert UUID_UPPER.match(info.value.request_id)
     assert len(api_requests(emulator)) == 1 and sleeper.waits == []
     record("403 Forbidden.RAM (not retryable)", 1, [], elapsed, "ApiError Forbidden.RAM, HTTP 403, request id yes")
 
