@@ -58,21 +58,18 @@ from pulumi.provider.experimental.provider import (
 
 from . import lifecycle, schema
 from ._version import __version__
-from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
+from .contract import arguments, camel
 from .errors import ConfigurationError, InvalidQuery, PaiModelsError
 from .lifecycle import UNKNOWN as UNKNOWN_TEXT
 from .lifecycle import has_unknown, move_command
 from .lookup import find_model, find_models, parse_arguments
 from .registry import CachedRegistry, operation_registry
 from .settings import ENV_KEYS, Settings
-from .types import Model, ModelVersion
 
 __all__ = ["PaiModelsProvider", "main"]
 
-#: ModelLookup's properties: snake_case name (lifecycle's) -> schema name (the wire's).
-RESOURCE_NAMES: dict[str, str] = {a.name: a.schema_name for a in arguments(QUERY, SELECTION, RESOURCE_ONLY)} | {
-    o.resource_name: camel(o.resource_name) for o in outputs(resource=True) if o.resource_name
-}
+#: ModelLookup's properties: snake_case name (lifecycle's) -> schema name (the wire's, `camel` of it, as the schema spells it).
+RESOURCE_NAMES: dict[str, str] = {name: camel(name) for name in (*lifecycle.ARGUMENT_NAMES, *lifecycle.OUTPUT_NAMES)}
 #: Config key in this plugin's namespace (`pai-models:endpoint`) -> Settings field.
 CONFIG_KEYS: dict[str, str] = {f"{schema.PACKAGE}:{key}": name for key, name in schema.PLUGIN_CONFIG.items()}
 
@@ -104,8 +101,6 @@ def _wire(value: Any) -> PropertyValue:
         return PropertyValue(value)
     if isinstance(value, int):
         return PropertyValue(float(value))
-    if isinstance(value, (Model, ModelVersion)):
-        return _wire(value.to_dict())
     if isinstance(value, Mapping):
         return PropertyValue({str(k): _wire(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
@@ -123,9 +118,32 @@ def _to_wire(values: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, P
     return {names[name]: _wire(value) for name, value in values.items() if name in names}
 
 
+def _diff_kind(old: Any, new: Any) -> PropertyDiffKind:
+    """How one compared property changed: set, unset or changed (never a replacement: a lookup owns nothing)."""
+    if old is None:
+        return PropertyDiffKind.ADD
+    return PropertyDiffKind.DELETE if new is None else PropertyDiffKind.UPDATE
+
+
 def _previewed(properties: dict[str, PropertyValue]) -> dict[str, PropertyValue]:
     """A preview's outputs: what `check` resolved; the model's and version's whole JSON is known only after `up`."""
     return {**properties, **dict.fromkeys((RESOURCE_NAMES[k] for k in lifecycle.DETAIL_NAMES), UNKNOWN)}
+
+
+# -- config and messages: this plugin's namespace, schema names ------------------------------------------
+
+
+def _config(inputs: Mapping[str, PropertyValue], variables: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """This namespace's config keyed as `CONFIG_KEYS` (`pai-models:endpoint`): each key from the provider's inputs,
+    else from the engine's config variables (`pai-models:config:endpoint`)."""
+    config: dict[str, Any] = {}
+    for key in schema.PLUGIN_CONFIG:
+        variable = f"{schema.PACKAGE}:config:{key}"
+        if key in inputs:
+            config[f"{schema.PACKAGE}:{key}"] = _plain(inputs[key])
+        elif variables and variable in variables:
+            config[f"{schema.PACKAGE}:{key}"] = variables[variable]
+    return config
 
 
 #: Settings field -> this plugin's config key and the first environment variable that sets it (for messages).
@@ -137,13 +155,12 @@ def _one_line(error: PaiModelsError) -> str:
     """`error` in one line, worded for a program in any language: schema names, this plugin's config keys.
 
     Like the command's messages (`cli.messages`), only the wording of the front door changes: an argument is
-    its schema name (`modelName`), and a missing setting names `pai-models:*` keys, not the `alicloud:*` keys
-    and `Settings(...)` a Python program would use.
+    its schema name (`modelName`, `conditions.value`: `camel` of the parameter, whatever its group), and a
+    missing setting names `pai-models:*` keys, not the `alicloud:*` keys and `Settings(...)` a Python program
+    would use.
     """
-    if isinstance(error, InvalidQuery):
-        head, _, sub = error.parameter.partition(".")
-        text = f"invalid {RESOURCE_NAMES.get(head, head)}{'.' + sub if sub else ''}: {error.problem}"
-        return text + (f" (allowed: {error.allowed})" if error.allowed else "")
+    if isinstance(error, InvalidQuery):  # the error's own wording, of its schema name
+        return str(InvalidQuery(camel(error.parameter), error.problem, error.allowed))
     if isinstance(error, ConfigurationError) and error.missing:
         key, env = _CONFIG_KEY_OF, _ENV_OF
         if error.setting == "credentials":
@@ -186,22 +203,15 @@ class PaiModelsProvider(Provider):
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         """Refuse a config value of the wrong shape (e.g. `maxAttempts: many`) before anything runs."""
-        values = {f"{schema.PACKAGE}:{k}": _plain(v) for k, v in request.new_inputs.items() if k in schema.PLUGIN_CONFIG}
         try:
-            Settings.from_mapping(values, CONFIG_KEYS, "stack config")
+            Settings.from_mapping(_config(request.new_inputs), CONFIG_KEYS, "stack config")
         except ConfigurationError as error:
             return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", _one_line(error))])
         return CheckResponse(inputs=request.new_inputs)
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Keep this namespace's config (`pai-models:*`); settings are built, and checked, at the first lookup."""
-        config: dict[str, Any] = {}
-        for key in schema.PLUGIN_CONFIG:
-            if key in request.args:
-                config[f"{schema.PACKAGE}:{key}"] = _plain(request.args[key])
-            elif f"{schema.PACKAGE}:config:{key}" in request.variables:
-                config[f"{schema.PACKAGE}:{key}"] = request.variables[f"{schema.PACKAGE}:config:{key}"]
-        self._config = config
+        self._config = _config(request.args, request.variables)
         # No secrets on the wire (the engine re-marks outputs whose same-named input was secret), preview supported.
         return ConfigureResponse(accept_secrets=False, supports_preview=True, accept_resources=False, accept_outputs=False)
 
@@ -228,8 +238,7 @@ class PaiModelsProvider(Provider):
         try:
             values = await asyncio.to_thread(lookup)
         except InvalidQuery as error:
-            first = error.parameter.split(".")[0]
-            return InvokeResponse(failures=[CheckFailure(names.get(first, first), _one_line(error))])
+            return InvokeResponse(failures=[CheckFailure(camel(error.parameter.split(".")[0]), _one_line(error))])
         except PaiModelsError as error:
             return InvokeResponse(failures=[CheckFailure("", _one_line(error))])
         return InvokeResponse(return_value=_to_wire(values, out_names))
@@ -244,13 +253,13 @@ class PaiModelsProvider(Provider):
             return CheckResponse(inputs=_to_wire({**news, **dict.fromkeys(lifecycle.PREVIEW_NAMES, UNKNOWN_TEXT)}, RESOURCE_NAMES))
         try:
             checked = await asyncio.to_thread(
-                lambda: lifecycle.check(olds, news, self._registry(), move_hint=move_command(request.urn or None))
+                lambda: lifecycle.check(olds, news, self._registry(), move_hint=move_command(request.urn))
             )
         except PaiModelsError as error:  # settings or the API: the whole lookup failed
             return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", _one_line(error))])
         for message in checked.warnings:
             await self._warn(message, request.urn)
-        failures = [CheckFailure(RESOURCE_NAMES.get(p, p), _one_line(error)) for p, error in checked.failures]
+        failures = [CheckFailure(camel(p), _one_line(error)) for p, error in checked.failures]
         return CheckResponse(inputs=_to_wire(checked.inputs, RESOURCE_NAMES), failures=failures)
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
@@ -259,10 +268,7 @@ class PaiModelsProvider(Provider):
         news = _from_wire(request.new_inputs, RESOURCE_NAMES)
         ignored = set(request.ignore_changes or ())
         changed = [k for k in lifecycle.changed_properties(olds, news) if RESOURCE_NAMES[k] not in ignored]
-        detailed = {}
-        for name in changed:
-            kind = PropertyDiffKind.ADD if olds.get(name) is None else PropertyDiffKind.DELETE if news.get(name) is None else None
-            detailed[RESOURCE_NAMES[name]] = PropertyDiff(kind or PropertyDiffKind.UPDATE, input_diff=False)
+        detailed = {RESOURCE_NAMES[k]: PropertyDiff(_diff_kind(olds.get(k), news.get(k)), input_diff=False) for k in changed}
         stables = [RESOURCE_NAMES[k] for k in lifecycle.COMPARED if k not in changed and not has_unknown(news.get(k))]
         return DiffResponse(changes=bool(changed), stables=stables, diffs=list(detailed), detailed_diff=detailed)
 
@@ -283,7 +289,7 @@ class PaiModelsProvider(Provider):
     async def read(self, request: ReadRequest) -> ReadResponse:
         """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
         props = _from_wire(request.properties or request.inputs, RESOURCE_NAMES)
-        outs = await asyncio.to_thread(lambda: lifecycle.read(props, self._registry(), move_hint=move_command(request.urn or None)))
+        outs = await asyncio.to_thread(lambda: lifecycle.read(props, self._registry(), move_hint=move_command(request.urn)))
         inputs = {k: v for k, v in outs.items() if k not in lifecycle.DETAIL_NAMES}
         return ReadResponse(
             resource_id=request.resource_id, properties=_to_wire(outs, RESOURCE_NAMES), inputs=_to_wire(inputs, RESOURCE_NAMES)
@@ -295,7 +301,7 @@ class PaiModelsProvider(Provider):
     async def _complete(self, properties: dict[str, PropertyValue], urn: str) -> dict[str, PropertyValue]:
         """`lifecycle.finish`: what `check` resolved, with the model's whole JSON."""
         props = _from_wire(properties, RESOURCE_NAMES)
-        finished = await asyncio.to_thread(lambda: lifecycle.finish(props, self._registry(), move_hint=move_command(urn or None)))
+        finished = await asyncio.to_thread(lambda: lifecycle.finish(props, self._registry(), move_hint=move_command(urn)))
         return _to_wire(finished, RESOURCE_NAMES)
 
     # -- the engine's log ----------------------------------------------------------------------------------
@@ -327,7 +333,7 @@ class _Servicer(server.ProviderServicer):
     and an unresolved `create`/`update` raise this package's errors, which a user reads as one line.
     """
 
-    async def _one_line(self, call: Callable[[Any, Any], Awaitable[Any]], request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def _without_traceback(self, call: Callable[[Any, Any], Awaitable[Any]], request: Any, context: grpc.aio.ServicerContext) -> Any:
         try:
             return await call(request, context)
         except Exception as error:
@@ -337,13 +343,13 @@ class _Servicer(server.ProviderServicer):
             raise
 
     async def Create(self, request: Any, context: grpc.aio.ServicerContext) -> Any:  # gRPC names the methods
-        return await self._one_line(super().Create, request, context)
+        return await self._without_traceback(super().Create, request, context)
 
     async def Update(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        return await self._one_line(super().Update, request, context)
+        return await self._without_traceback(super().Update, request, context)
 
     async def Read(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        return await self._one_line(super().Read, request, context)
+        return await self._without_traceback(super().Read, request, context)
 
 
 def main() -> None:
