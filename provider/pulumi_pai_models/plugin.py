@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -64,7 +65,7 @@ from .lifecycle import UNKNOWN as UNKNOWN_TEXT
 from .lifecycle import has_unknown, move_command
 from .lookup import find_model, find_models, parse_arguments
 from .registry import CachedRegistry, operation_registry
-from .settings import ENV_KEYS, Settings
+from .settings import ENV_KEYS, ResolvedSettings, Settings
 
 __all__ = ["PaiModelsProvider", "main"]
 
@@ -72,6 +73,8 @@ __all__ = ["PaiModelsProvider", "main"]
 RESOURCE_NAMES: dict[str, str] = {name: camel(name) for name in (*lifecycle.ARGUMENT_NAMES, *lifecycle.OUTPUT_NAMES)}
 #: Config key in this plugin's namespace (`pai-models:endpoint`) -> Settings field.
 CONFIG_KEYS: dict[str, str] = {f"{schema.PACKAGE}:{key}": name for key, name in schema.PLUGIN_CONFIG.items()}
+#: The schema this plugin serves, rendered once, at the first GetSchema.
+_schema_text = functools.cache(schema.render)
 
 
 # -- values: PropertyValue <-> plain Python, unknowns as the dynamic provider's marker ---------------------
@@ -187,19 +190,22 @@ class PaiModelsProvider(Provider):
     def __init__(self, engine_address: str | None = None) -> None:
         self._engine_address = engine_address
         self._config: dict[str, Any] = {}
+        self._settings: ResolvedSettings | None = None  # resolved from `_config` at the first lookup
 
     # -- configuration ---------------------------------------------------------------------------------
 
-    def _settings(self) -> Settings:
-        """This provider's configuration as Settings (raises `ConfigurationError` naming the key)."""
-        return Settings.from_mapping(self._config, CONFIG_KEYS, "stack config")
-
     def _registry(self) -> CachedRegistry:
-        """This operation's registry for the configured settings, layered over the environment."""
-        return operation_registry(Settings.layered(self._settings()))
+        """This operation's registry for the configured settings, layered over the environment.
+
+        The settings are resolved once per `configure`, at the first lookup (raises `ConfigurationError` naming the key;
+        a failure is not kept, so every lookup reports it).
+        """
+        if self._settings is None:
+            self._settings = Settings.layered(Settings.from_mapping(self._config, CONFIG_KEYS, "stack config"))
+        return operation_registry(self._settings)
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
-        return GetSchemaResponse(schema=schema.render())
+        return GetSchemaResponse(schema=_schema_text())
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         """Refuse a config value of the wrong shape (e.g. `maxAttempts: many`) before anything runs."""
@@ -211,7 +217,7 @@ class PaiModelsProvider(Provider):
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Keep this namespace's config (`pai-models:*`); settings are built, and checked, at the first lookup."""
-        self._config = _config(request.args, request.variables)
+        self._config, self._settings = _config(request.args, request.variables), None
         # No secrets on the wire (the engine re-marks outputs whose same-named input was secret), preview supported.
         return ConfigureResponse(accept_secrets=False, supports_preview=True, accept_resources=False, accept_outputs=False)
 
