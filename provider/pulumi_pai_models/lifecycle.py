@@ -88,9 +88,9 @@ def move_command(urn: str | None) -> str:
     return "pulumi up --replace <URN> (list URNs with: pulumi stack --show-urns), or change this lookup's keepers"
 
 
-def resolved_values(result: GetModelResult, query: ModelQuery) -> dict[str, Any]:
+def resolved_values(result: GetModelResult, query_summary: Any) -> dict[str, Any]:
     """The resource's outputs for a lookup result, under the contract's resource names."""
-    values = {**result.outputs(), "query_summary": query.describe()}
+    values = {**result.outputs(), "query_summary": query_summary}
     return {o.resource_name: values[o.name] for o in outputs(resource=True) if o.resource_name}
 
 
@@ -124,7 +124,7 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any], registry: Registry, 
 
 def resolve(registry: Registry, query: ModelQuery, selection: Selection) -> dict[str, Any]:
     """The outputs known in preview, of a fresh resolution."""
-    values = resolved_values(find_model(registry, query, selection), query)
+    values = resolved_values(find_model(registry, query, selection), query.describe())
     return {k: values[k] for k in PREVIEW_NAMES}
 
 
@@ -149,7 +149,7 @@ def complete(props: Mapping[str, Any], registry: Registry, *, move_hint: str) ->
         if props.get("lock"):
             raise LockedVersionGone(model_id, name, version_name, move_hint)
         raise NoMatch(f"version {version_name!r} of model {model_id} ({name!r}) left the registry while the lookup ran: run it again")
-    details = resolved_values(GetModelResult(model, version), parse_arguments(props)[0])
+    details = resolved_values(GetModelResult(model, version), props.get("query_summary"))
     return {**props, **{k: details[k] for k in DETAIL_NAMES}}
 
 
