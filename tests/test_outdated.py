@@ -12,9 +12,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from pulumi_pai_models.contract import camel
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,13 +37,17 @@ def approved(model: dict) -> list[dict]:
                   key=lambda v: v["GmtCreateTime"])  # fmt: skip
 
 
-def lookup(name: str, version: dict, *, lock: bool = False, kind: str = DYNAMIC) -> dict:
-    """A ModelLookup of fraud-detector's newest approved version as the state holds it, holding `version`."""
+def lookup(name: str, version: dict, *, lock: bool = False, kind: str = DYNAMIC, model_name: Any = '"fraud-detector"') -> dict:
+    """A ModelLookup of fraud-detector's newest approved version as the state holds it, holding `version` (the
+    provider plugin's state names its properties in camelCase)."""
     outputs = {
-        "model_name": '"fraud-detector"', "approval_status": "Approved", "lock": lock, "model_id": "model-fraud-detector",
+        "model_name": model_name, "approval_status": "Approved", "lock": lock, "model_id": "model-fraud-detector",
         "resolved_model_name": "fraud-detector", "version_name": version["VersionName"], "uri": version["Uri"],
-        "__provider": "ignored",
     }  # fmt: skip
+    if kind == PLUGIN:
+        outputs = {camel(k): v for k, v in outputs.items()}
+    else:
+        outputs["__provider"] = "ignored"
     return {"urn": f"urn:pulumi:prod::app::{kind}::{name}", "type": kind, "outputs": outputs, "inputs": outputs}
 
 
@@ -68,6 +74,20 @@ def test_behind_exits_1_with_a_row_per_lookup(emulator):
 
     table = outdated(emulator, state(lookup("a", old, lock=True)))
     assert table.returncode == 1 and "BEHIND" in table.stdout and f"newest: {new['VersionName']}" in table.stdout
+
+
+def test_secret_arguments_need_an_export_with_show_secrets(emulator):
+    newest = approved(fraud(load_demo_catalog()))[-1]
+    encrypted = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "AAAA"}
+    done = outdated(emulator, state(lookup("a", newest, model_name=encrypted)), "--output", "json")
+    [row] = json.loads(done.stdout)
+    assert done.returncode == 1 and row["status"] == "failed" and "--show-secrets" in row["problem"]
+    assert [r for r in emulator.requests() if r.get("action")] == []  # nothing asked with a query missing its name
+
+    shown = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": json.dumps('"fraud-detector"')}
+    done = outdated(emulator, state(lookup("a", newest, model_name=shown, kind=PLUGIN)), "--output", "json")
+    [row] = json.loads(done.stdout)
+    assert done.returncode == 0 and row["status"] == "current"
 
 
 def test_current_exits_0(emulator):

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, outputs
+from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
 from .errors import InvalidQuery, LockedVersionGone, LookupFailed, NoMatch, PaiModelsError
 from .lookup import GetModelResult, find_model, parse_arguments
 from .query import ModelQuery
@@ -35,6 +35,7 @@ __all__ = [
     "DETAIL_NAMES",
     "OUTPUT_NAMES",
     "PREVIEW_NAMES",
+    "SCHEMA_NAMES",
     "UNKNOWN",
     "Checked",
     "changed_properties",
@@ -56,6 +57,8 @@ OUTPUT_NAMES = tuple(o.resource_name for o in outputs(resource=True) if o.resour
 PREVIEW_NAMES = tuple(o.resource_name for o in outputs(resource=True) if o.resource_name and o.in_preview)
 DETAIL_NAMES = tuple(n for n in OUTPUT_NAMES if n not in PREVIEW_NAMES)
 COMPARED = ARGUMENT_NAMES + PREVIEW_NAMES
+#: Each property's name in the provider plugin's schema and state (camelCase: `model_name` -> `modelName`).
+SCHEMA_NAMES = {name: camel(name) for name in ARGUMENT_NAMES + OUTPUT_NAMES}
 
 
 @dataclass

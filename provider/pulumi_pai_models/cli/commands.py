@@ -82,15 +82,35 @@ class OutdatedRow:
     problem: str = ""
 
 
+#: The key that marks a secret value in an exported state; `plaintext` (JSON) is there only with --show-secrets.
+_SECRET_SIG = "4dabf18193072939515e22adb298388d"
+#: What an encrypted secret reads as here: it cannot be re-run.
+_ENCRYPTED = object()
+
+
 def _plain(value: Any) -> Any:
-    """A state value without Pulumi's secret wrapper (a secret argument cannot be re-run: it stays a marker)."""
-    if isinstance(value, Mapping) and "4dabf18193072939515e22adb298388d" in value:
-        return _plain(value.get("plaintext", value.get("value")))
+    """A state value without Pulumi's secret wrapper; `_ENCRYPTED` for a secret exported without --show-secrets."""
+    if isinstance(value, Mapping) and _SECRET_SIG in value:
+        plaintext = value.get("plaintext")
+        return _ENCRYPTED if plaintext is None else _plain(json.loads(plaintext))
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
     return value
 
 
+def _has_encrypted(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(_has_encrypted(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_encrypted(v) for v in value)
+    return value is _ENCRYPTED
+
+
 def lookups_in_state(state: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(URN, outputs) of each ModelLookup in `pulumi stack export` output; raises InvalidQuery when it is not one."""
+    """(URN, outputs by the lifecycle's names) of each ModelLookup in `pulumi stack export` output (the plugin's state
+    spells them in camelCase); raises InvalidQuery when it is not such an output."""
     deployment = state.get("deployment") if isinstance(state, Mapping) else None
     resources = deployment.get("resources") if isinstance(deployment, Mapping) else None
     if not isinstance(resources, list):
@@ -100,6 +120,8 @@ def lookups_in_state(state: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     for resource in resources:
         if isinstance(resource, Mapping) and resource.get("type") in LOOKUP_TYPES and not resource.get("delete"):
             outputs = resource.get("outputs") or resource.get("inputs") or {}
+            if resource.get("type") == schema.RESOURCE:
+                outputs = {name: outputs[wire] for name, wire in lifecycle.SCHEMA_NAMES.items() if wire in outputs}
             yield str(resource.get("urn")), {k: _plain(v) for k, v in outputs.items()}
 
 
@@ -108,10 +130,15 @@ def outdated_rows(state: Any, registry: CachedRegistry) -> list[OutdatedRow]:
     rows = []
     for urn, props in lookups_in_state(state):
         args = {k: props[k] for k in lifecycle.ARGUMENT_NAMES if props.get(k) is not None}
-        query, selection = lookup.parse_arguments(args)
-        lock, _ = lifecycle.options(args)
         held = (str(props.get("version_name") or "-"), str(props.get("uri") or "-"))
         name = str(props.get("resolved_model_name") or props.get("model_id") or "-")
+        secret = sorted(k for k, v in args.items() if _has_encrypted(v))
+        if secret:
+            problem = f"its argument(s) {', '.join(secret)} are secret: export the state with `pulumi stack export --show-secrets`"
+            rows.append(OutdatedRow(urn, args.get("lock") is True, name, *held, "-", "-", "failed", problem))
+            continue
+        query, selection = lookup.parse_arguments(args)
+        lock, _ = lifecycle.options(args)
         try:
             newest = lookup.find_model(registry, query, selection)
         except LookupFailed as error:
