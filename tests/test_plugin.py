@@ -372,8 +372,10 @@ def test_lookup_failures_are_one_line(start):
     _, failures = plugin.invoke("pai-models:index:getModel", {"modelName": '"no-such-model"'})
     [(prop, reason)] = failures
     assert prop == "" and reason.startswith("NoModelMatch: no model matches ModelName='\"no-such-model\"'") and "\n" not in reason
+    assert "provider pai: its public ones" in reason and "modelName in double quotes" in reason and "model_name" not in reason
     _, failures = plugin.invoke("pai-models:index:getModel", {"provider": "pai"})
     assert failures[0][1].startswith("AmbiguousMatch: ")
+    assert "set mostRecent" in failures[0][1] and "most_recent" not in failures[0][1] and "name_regex" not in failures[0][1]
     _, failures = plugin.check({}, {"modelName": '"no-such-model"'})
     assert failures[0][0] == "" and failures[0][1].startswith("NoModelMatch: ")
 

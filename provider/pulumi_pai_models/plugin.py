@@ -60,7 +60,7 @@ from pulumi.provider.experimental.provider import (
 from . import lifecycle, schema
 from ._version import __version__
 from .contract import arguments, camel
-from .errors import ConfigurationError, InvalidQuery, PaiModelsError
+from .errors import AmbiguousMatch, ConfigurationError, InvalidQuery, NoModelMatch, PaiModelsError
 from .lifecycle import UNKNOWN as UNKNOWN_TEXT
 from .lifecycle import has_unknown, move_command
 from .lookup import find_model, find_models, parse_arguments
@@ -158,9 +158,9 @@ def _one_line(error: PaiModelsError) -> str:
     """`error` in one line, worded for a program in any language: schema names, this plugin's config keys.
 
     Like the command's messages (`cli.messages`), only the wording of the front door changes: an argument is
-    its schema name (`modelName`, `conditions.value`: `camel` of the parameter, whatever its group), and a
-    missing setting names `pai-models:*` keys, not the `alicloud:*` keys and `Settings(...)` a Python program
-    would use.
+    its schema name (`modelName`, `conditions.value`: `camel` of the parameter, whatever its group), a missing
+    setting names `pai-models:*` keys, not the `alicloud:*` keys and `Settings(...)` a Python program would use,
+    and the hints of no match or several name properties (`mostRecent`), not keyword arguments (`most_recent=True`).
     """
     if isinstance(error, InvalidQuery):  # the error's own wording, of its schema name
         return str(InvalidQuery(camel(error.parameter), error.problem, error.allowed))
@@ -178,6 +178,14 @@ def _one_line(error: PaiModelsError) -> str:
                 f"{type(error).__name__}: no PAI region or endpoint: set {key['region']} (pulumi config set {key['region']} "
                 f"cn-hangzhou) or {key['endpoint']}, or the environment variable {env['region']} or {env['endpoint']}"
             )
+    if isinstance(error, NoModelMatch):
+        hint = " (without provider, PAI lists only your own models; provider pai: its public ones)" if error.own_models else ""
+        return f"{type(error).__name__}: no model matches {error.asked}{hint}. Change the filters (a modelName in double quotes is exact)"
+    if isinstance(error, AmbiguousMatch):
+        return (
+            f"{type(error).__name__}: {error.summary}. Narrow the query (an exact modelName in double quotes, tags, conditions, "
+            "nameRegex) or set mostRecent to take the newest"
+        )
     return f"{type(error).__name__}: {error}"
 
 
