@@ -21,10 +21,8 @@ and request id, none of which carry a secret.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # only for annotations
-    from .types import Model, ModelVersion
+from .types import Model, ModelVersion, format_time
 
 __all__ = [
     "MAX_CANDIDATES_SHOWN",
@@ -196,7 +194,7 @@ class AmbiguousMatch(LookupFailed):
     def summary(self) -> str:
         """How many models match the query, and the first few of them."""
         shown = "; ".join(
-            f"{m.model_id} {m.model_name!r} created {m.gmt_create_time.strftime('%Y-%m-%dT%H:%M:%SZ') if m.gmt_create_time else 'unknown'}"
+            f"{m.model_id} {m.model_name!r} created {format_time(m.gmt_create_time, 'unknown')}"
             for m in self.candidates
         )
         more = f" and {self.count - len(self.candidates)} more" if self.count > len(self.candidates) else ""

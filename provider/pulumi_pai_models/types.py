@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Generic, TypeVar, overload
 
-__all__ = ["Label", "Model", "ModelVersion", "natural_key", "parse_time"]
+__all__ = ["Label", "Model", "ModelVersion", "format_time", "natural_key", "parse_time"]
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -32,6 +32,11 @@ def parse_time(value: Any) -> datetime | None:
         return parsed.astimezone(timezone.utc)
     except (ValueError, OverflowError):  # not a timestamp, or one outside what datetime can hold
         return None
+
+
+def format_time(value: datetime | None, missing: str = "-") -> str:
+    """A timestamp as PAI writes it (`2021-01-21T17:12:35Z`), or `missing` when it is unknown."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else missing
 
 
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:

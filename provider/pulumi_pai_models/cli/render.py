@@ -9,13 +9,12 @@ import threading
 import time
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, TextIO
 
 from ..lookup import GetModelResult
-from ..types import Model
+from ..types import Model, format_time
 
-__all__ = ["Progress", "encodable", "render_result", "render_table", "time_text", "to_json"]
+__all__ = ["Progress", "encodable", "render_result", "render_table", "to_json"]
 
 
 def _width(text: str) -> int:
@@ -54,11 +53,6 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-def time_text(value: datetime | None) -> str:
-    """A timestamp as PAI writes it (`2024-01-31T08:00:00Z`), or - when unknown."""
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else "-"
-
-
 def encodable(text: str, stream: TextIO) -> str:
     """`text`, with what `stream` cannot encode replaced."""
     encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -79,7 +73,7 @@ def render_table(models: Sequence[Model], terminal_width: int | None = None) -> 
             m.model_id,
             m.model_name,
             m.latest_version.version_name if m.latest_version else "-",
-            time_text(m.gmt_create_time),
+            format_time(m.gmt_create_time),
             (m.latest_version.uri if m.latest_version else None) or "-",
         ]
         for m in models
@@ -107,7 +101,7 @@ def render_result(result: GetModelResult) -> str:
         ("NAME", result.model_name),
         ("VERSION", result.version_name),
         ("APPROVAL", v.approval_status or "-"),
-        ("CREATED", time_text(v.gmt_create_time)),
+        ("CREATED", format_time(v.gmt_create_time)),
         ("FORMAT", " / ".join(x for x in (v.format_type, v.framework_type) if x) or "-"),
         ("URI", result.uri),
     ]
