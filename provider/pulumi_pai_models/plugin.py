@@ -65,7 +65,7 @@ from .lifecycle import UNKNOWN as UNKNOWN_TEXT
 from .lifecycle import has_unknown, move_command
 from .lookup import find_model, find_models, parse_arguments
 from .registry import CachedRegistry, operation_registry
-from .settings import ENV_KEYS, ResolvedSettings, Settings
+from .settings import ResolvedSettings, Settings
 
 __all__ = ["PaiModelsProvider", "main"]
 
@@ -149,9 +149,8 @@ def _config(inputs: Mapping[str, PropertyValue], variables: Mapping[str, str] | 
     return config
 
 
-#: Settings field -> this plugin's config key and the first environment variable that sets it (for messages).
+#: Settings field -> this plugin's config key (for messages; `schema.SETTING_ENV` gives its environment variable).
 _CONFIG_KEY_OF = {name: key for key, name in CONFIG_KEYS.items()}
-_ENV_OF = {name: env for env, name in reversed(ENV_KEYS.items())}
 
 
 def _one_line(error: PaiModelsError) -> str:
@@ -165,7 +164,7 @@ def _one_line(error: PaiModelsError) -> str:
     if isinstance(error, InvalidQuery):  # the error's own wording, of its schema name
         return str(InvalidQuery(camel(error.parameter), error.problem, error.allowed))
     if isinstance(error, ConfigurationError) and error.missing:
-        key, env = _CONFIG_KEY_OF, _ENV_OF
+        key, env = _CONFIG_KEY_OF, schema.SETTING_ENV
         if error.setting == "credentials":
             return (
                 f"{type(error).__name__}: no Alibaba Cloud credentials: set {key['access_key_id']} and {key['access_key_secret']} "

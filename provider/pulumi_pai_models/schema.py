@@ -2,7 +2,8 @@
 
 Every function argument, resource input and output comes from `contract.py` (names via
 `Argument.schema_name` / `camel`, shapes via `Argument.kind`); the provider configuration comes from
-`settings.CONFIG_KEYS` (`PLUGIN_CONFIG`). Nothing here lists an argument by hand. The schema file
+`settings.CONFIG_KEYS` (`PLUGIN_CONFIG`), the environment variables and defaults its docs name from
+`settings.ENV_KEYS` and `Settings.DEFAULTS`. Nothing here lists an argument by hand. The schema file
 `schema/pai-models.json` is this module's output:
 
     python -m pulumi_pai_models.schema > schema/pai-models.json
@@ -18,7 +19,7 @@ from typing import Any
 
 from ._version import __version__
 from .contract import MODELS_OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, Argument, Group, Kind, Output, arguments, camel, outputs
-from .settings import CONFIG_KEYS, LIMITS
+from .settings import CONFIG_KEYS, ENV_KEYS, LIMITS, Settings
 
 __all__ = [
     "FUNCTIONS",
@@ -26,6 +27,7 @@ __all__ = [
     "PLUGIN_CONFIG",
     "RESOURCE",
     "SECRET_SETTINGS",
+    "SETTING_ENV",
     "build",
     "main",
     "render",
@@ -43,19 +45,22 @@ GET_MODELS = f"{PACKAGE}:index:getModels"
 PLUGIN_CONFIG: dict[str, str] = {key.split(":", 1)[1]: name for key, name in CONFIG_KEYS.items()}
 #: Settings fields whose values are secrets (marked secret in the schema; never in state, logs or errors).
 SECRET_SETTINGS = frozenset({"access_key_secret", "security_token"})
+#: Settings field -> the first environment variable that sets it (`settings.ENV_KEYS`), for docs and messages.
+SETTING_ENV: dict[str, str] = {name: env for env, name in reversed(ENV_KEYS.items())}
 
+#: Each setting's description; `{env}` is its environment variable, `{default}` its default (`Settings.DEFAULTS`).
 _SETTING_DOCS: dict[str, str] = {
-    "region": "The PAI region, e.g. cn-hangzhou (else ALIBABA_CLOUD_REGION_ID). The endpoint is aiworkspace.<region>.aliyuncs.com.",
-    "access_key_id": "The access key id (else ALIBABA_CLOUD_ACCESS_KEY_ID, else Alibaba's default credential chain).",
-    "access_key_secret": "The access key secret; set it with `pulumi config set --secret` (else ALIBABA_CLOUD_ACCESS_KEY_SECRET).",
-    "security_token": "An STS security token, with a temporary access key pair (else ALIBABA_CLOUD_SECURITY_TOKEN).",
-    "endpoint": "An explicit endpoint, host[:port] or http(s)://host:port, e.g. the local emulator (else PAI_MODELS_ENDPOINT).",
-    "protocol": "https (default), or http with an explicit endpoint only (else PAI_MODELS_PROTOCOL).",
+    "region": "The PAI region, e.g. cn-hangzhou (else {env}). The endpoint is aiworkspace.<region>.aliyuncs.com.",
+    "access_key_id": "The access key id (else {env}, else Alibaba's default credential chain).",
+    "access_key_secret": "The access key secret; set it with `pulumi config set --secret` (else {env}).",
+    "security_token": "An STS security token, with a temporary access key pair (else {env}).",
+    "endpoint": "An explicit endpoint, host[:port] or http(s)://host:port, e.g. the local emulator (else {env}).",
+    "protocol": "{default} (default), or http with an explicit endpoint only (else {env}).",
     "vpc": "Use the region's VPC endpoint, aiworkspace-vpc.<region>.aliyuncs.com.",
-    "read_timeout_ms": "Read timeout of one API call, in milliseconds (default 10000).",
-    "connect_timeout_ms": "Connect timeout of one API call, in milliseconds (default 5000).",
-    "max_attempts": "Attempts per API call, retries of throttling, 5xx answers and timeouts included (default 4).",
-    "max_concurrency": "Pages of a listing read at the same time (default 8).",
+    "read_timeout_ms": "Read timeout of one API call, in milliseconds (default {default}).",
+    "connect_timeout_ms": "Connect timeout of one API call, in milliseconds (default {default}).",
+    "max_attempts": "Attempts per API call, retries of throttling, 5xx answers and timeouts included (default {default}).",
+    "max_concurrency": "Pages of a listing read at the same time (default {default}).",
 }
 
 _CONDITION_TEXT = (
@@ -91,14 +96,11 @@ def _setting_kind(name: str) -> Kind:
 
 
 def _config() -> dict[str, Any]:
-    return {
-        key: _property(_setting_kind(name), _SETTING_DOCS[name], secret=name in SECRET_SETTINGS) for key, name in PLUGIN_CONFIG.items()
-    }
-
-
-def resource_outputs() -> dict[str, Output]:
-    """ModelLookup's outputs by schema name: `resolvedModelName` -> the contract's output."""
-    return {camel(o.resource_name): o for o in outputs(resource=True) if o.resource_name}
+    config = {}
+    for key, name in PLUGIN_CONFIG.items():
+        doc = _SETTING_DOCS[name].format(env=SETTING_ENV.get(name), default=Settings.DEFAULTS.get(name))
+        config[key] = _property(_setting_kind(name), doc, secret=name in SECRET_SETTINGS)
+    return config
 
 
 #: Function token -> (its argument groups, its outputs).
@@ -121,7 +123,7 @@ _FUNCTION_DOCS = {
 def build() -> dict[str, Any]:
     """The package schema, as the plugin serves it (GetSchema) and `schema/pai-models.json` holds it."""
     resource_inputs = _inputs(arguments(QUERY, SELECTION, RESOURCE_ONLY))
-    resolved = {name: _property(o.kind, o.doc) for name, o in resource_outputs().items()}
+    resolved = {camel(o.resource_name): _property(o.kind, o.doc) for o in outputs(resource=True) if o.resource_name}
     functions = {}
     for token, (groups, outs) in FUNCTIONS.items():
         functions[token] = {
