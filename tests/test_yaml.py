@@ -66,9 +66,8 @@ def stack_env(tmp_path: Path, root: Path, server) -> dict[str, str]:
     """The CLI's environment and a stack `test` configured for the emulator (the secret as a secret)."""
     env = cli_env(tmp_path / "home")
     run_pulumi("stack", "select", "--create", "test", cwd=root, env=env)
-    run_pulumi("config", "set", "pai-models:endpoint", server.url, cwd=root, env=env)
-    run_pulumi("config", "set", "pai-models:accessKey", KEY_ID, cwd=root, env=env)
-    run_pulumi("config", "set", "--secret", "pai-models:secretKey", SECRET, cwd=root, env=env)
+    run_pulumi("config", "set-all", "--plaintext", f"pai-models:endpoint={server.url}", "--plaintext", f"pai-models:accessKey={KEY_ID}",
+               "--secret", f"pai-models:secretKey={SECRET}", cwd=root, env=env)  # fmt: skip
     return env
 
 
