@@ -169,18 +169,9 @@ if ! cli_ok; then
 fi
 
 if ! langhost_ok; then
-	# A cache made before the launcher existed holds this host as pulumi-language-python: keep it.
-	old="$bin_dir/pulumi-language-python"
-	if [[ ! -e $bin_dir/pulumi-language-python-real && -x $old ]] &&
-		go version -m "$old" 2>/dev/null | grep -q "^[[:space:]]*path[[:space:]]*$LANGHOST_PACKAGE\$" &&
-		go version -m "$old" 2>/dev/null | grep -Eq "^[[:space:]]*(mod|dep)[[:space:]]+$SDK_MODULE[[:space:]]*v$LANGHOST_VERSION[[:space:]]"; then
-		log "keeping the cached Python language host v$LANGHOST_VERSION as pulumi-language-python-real"
-		cp -p "$old" "$tmp_dir/pulumi-language-python-real"
-	else
-		log "building the Python language host v$LANGHOST_VERSION"
-		go_build "$wrapper_dir/language-python" pulumi-language-python-real "$LANGHOST_PACKAGE" \
-			"-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_VERSION"
-	fi
+	log "building the Python language host v$LANGHOST_VERSION"
+	go_build "$wrapper_dir/language-python" pulumi-language-python-real "$LANGHOST_PACKAGE" \
+		"-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_VERSION"
 	install_bin "$tmp_dir/pulumi-language-python-real" pulumi-language-python-real
 	write_stamp langhost "$langhost_key"
 fi
