@@ -9,14 +9,7 @@ python=${PYTHON:-python3}
 stamp="$venv/.requirements.sha256"
 want=$(cat "$repo/requirements.lock" "$repo/provider/pyproject.toml" | sha256sum | cut -d' ' -f1)
 
-# The package in .venv must be this checkout's, editable: `pulumi install` of the root project (whose
-# virtualenv is .venv) installs a copy from examples/quickstart/requirements.txt over it.
-editable_here() {
-	[[ $("$venv/bin/python" -c 'import importlib.util as u; s = u.find_spec("pulumi_pai_models"); print(s.origin if s else "")' \
-		2>/dev/null) == "$repo/provider/pulumi_pai_models/__init__.py" ]]
-}
-
-if [[ -f $stamp && $(cat "$stamp") == "$want" && -x $venv/bin/pai-models ]] && editable_here; then
+if [[ -f $stamp && $(cat "$stamp") == "$want" && -x $venv/bin/pai-models ]]; then
 	exit 0
 fi
 "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "the development environment needs Python >= 3.11 (set PYTHON=python3.11); the library itself supports 3.10")'
