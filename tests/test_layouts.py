@@ -131,9 +131,9 @@ def test_absolute_virtualenv(tmp_path, env):
 
 @pytest.mark.engine
 def test_main_in_a_subfolder_that_is_a_project_itself(tmp_path, env):
-    # As this repository's root Pulumi.yaml runs examples/quickstart/: the virtualenv is relative to the
-    # project root (not to main), for the program and for the dynamic provider's process alike, and the
-    # Pulumi.yaml inside main (another project, with another venv) is not the one that counts.
+    # As a root Pulumi.yaml with `main: examples/quickstart/` would run another project's folder: the virtualenv
+    # is relative to the project root (not to main), for the program and for the dynamic provider's process
+    # alike, and the Pulumi.yaml inside main (another project, with another venv) is not the one that counts.
     root = tmp_path / "project"
     program_dir = write_project(root, virtualenv=".venv", main="src/app/")
     (program_dir / "Pulumi.yaml").write_text(pulumi_yaml("inner-project", virtualenv="inner-venv-that-does-not-exist"))

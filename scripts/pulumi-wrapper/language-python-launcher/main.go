@@ -31,8 +31,8 @@
 //     directory is this directory, else (language host only) the nearest project file.
 //
 // The provider also requires the project's name to be $PULUMI_PROJECT, which the CLI sets. Step 2
-// matters when a project's `main:` folder holds another project file (this repository's root
-// Pulumi.yaml runs examples/quickstart/, which is also a project of its own).
+// matters when a project's `main:` folder holds another project file (a project whose `main:` is
+// another project's folder, as tests/test_layouts.py checks).
 //
 // Set PULUMI_LANGUAGE_PYTHON_LAUNCHER_DEBUG=1 to print the decisions on stderr.
 package main
