@@ -14,6 +14,7 @@ with pip, from a requirements.txt (that test needs the package index).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -152,6 +153,11 @@ def test_cwd_flag_from_another_directory(tmp_path, env):
     assert_ran_in(preview_and_up(root, env, cwd=elsewhere, chdir=True), venv)
 
 
+# What a copy of this repository's folders leaves out: build output, caches, an example's venv and stack files.
+COPY_IGNORE = shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".mypy_cache", "venv", "Pulumi.*.yaml")
+
+
+@functools.cache
 def package_index_reachable() -> bool:
     url = os.environ.get("PIP_INDEX_URL") or "https://pypi.org/simple/"
     try:
@@ -181,8 +187,7 @@ def test_pulumi_install_creates_the_virtualenv_where_pulumi_yaml_says(tmp_path, 
     root = tmp_path / "project"
     write_project(root, virtualenv="venv")
     # A copy, so that building it leaves no build/ or *.egg-info in the checkout.
-    package = shutil.copytree(REPO / "provider", tmp_path / "provider", ignore=shutil.ignore_patterns(
-        "build", "*.egg-info", "__pycache__", ".mypy_cache"))  # fmt: skip
+    package = shutil.copytree(REPO / "provider", tmp_path / "provider", ignore=COPY_IGNORE)
     (root / "requirements.txt").write_text(textwrap.dedent(f"""\
         -c {REPO / "requirements.lock"}
         {package}
@@ -201,9 +206,8 @@ def test_example_project_standalone(tmp_path, env):
     # (which names ../../provider: the layout of this repository is copied), then preview and up.
     if not package_index_reachable():
         pytest.skip("pulumi install needs the package index (pip upgrades pip, setuptools and wheel)")
-    ignore = shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".mypy_cache", "venv", "Pulumi.*.yaml")
-    shutil.copytree(REPO / "provider", tmp_path / "provider", ignore=ignore)
-    root = shutil.copytree(REPO / "examples" / "quickstart", tmp_path / "examples" / "quickstart", ignore=ignore)
+    shutil.copytree(REPO / "provider", tmp_path / "provider", ignore=COPY_IGNORE)
+    root = shutil.copytree(REPO / "examples" / "quickstart", tmp_path / "examples" / "quickstart", ignore=COPY_IGNORE)
     env = installing(env)
     run_pulumi("install", cwd=root, env=env)
     assert (root / "venv" / "pyvenv.cfg").is_file()
@@ -224,3 +228,4 @@ def test_pulumi_yaml_program(tmp_path):
     assert "x" in preview.stdout and "warning" not in (preview.stdout + preview.stderr).lower()
     run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
     assert json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout) == {"x": 1, "greeting": "hello"}
+
