@@ -229,3 +229,14 @@ def test_pulumi_yaml_program(tmp_path):
     run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
     assert json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout) == {"x": 1, "greeting": "hello"}
 
+
+@pytest.mark.shell
+def test_launcher_go_tests():
+    # The launcher's own `go test` (its flag handling and choice of project, without a CLI), where Go is: the
+    # machines where ensure-pulumi.sh builds the launcher (it looks in /usr/local/go/bin too).
+    go = shutil.which("go") or shutil.which("go", path="/usr/local/go/bin")
+    if go is None:
+        pytest.skip("no Go: ensure-pulumi.sh builds no launcher here")
+    launcher = REPO / "scripts" / "pulumi-wrapper" / "language-python-launcher"
+    done = subprocess.run([go, "test", "./..."], cwd=launcher, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
