@@ -18,7 +18,8 @@ passes no old state) or a change of `keepers` resolves it afresh.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +45,12 @@ __all__ = [
     "finish",
     "has_unknown",
     "move_command",
+    "new_id",
+    "pending",
     "read",
     "resolve",
+    "stables",
+    "state_inputs",
 ]
 
 #: How the engine spells a value not known yet in a preview (`pulumi.runtime.rpc.UNKNOWN`; a test keeps them equal).
@@ -106,6 +111,19 @@ def options(props: Mapping[str, Any]) -> tuple[bool, dict[str, str]]:
     if keepers is not None and not (isinstance(keepers, Mapping) and all(isinstance(k, str) for k in keepers)):
         raise InvalidQuery("keepers", f"expected a map of names to values, got {type(keepers).__name__}", "e.g. {'release': '2024-06'}")
     return bool(lock), {str(k): str(v) for k, v in (keepers or {}).items()}
+
+
+def new_id() -> str:
+    """A fresh id for a lookup's state (it owns nothing in PAI that could give one)."""
+    return f"lookup-{uuid.uuid4().hex[:16]}"
+
+
+def pending(news: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The inputs of a preview in which part of the query is not known yet: the arguments as they are, the outputs
+    known in preview unknown (the lookup resolves later); None when the query is known."""
+    if not has_unknown({k: news.get(k) for k in ARGUMENT_NAMES}):
+        return None
+    return {**{k: v for k, v in news.items() if k in ARGUMENT_NAMES}, **dict.fromkeys(PREVIEW_NAMES, UNKNOWN)}
 
 
 def check(olds: Mapping[str, Any], news: Mapping[str, Any], registry: Registry, *, move_hint: str) -> Checked:
@@ -172,6 +190,16 @@ def read(props: Mapping[str, Any], registry: Registry, *, move_hint: str) -> dic
 def changed_properties(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
     """The arguments and outputs whose values differ."""
     return [k for k in COMPARED if olds.get(k) != news.get(k)]
+
+
+def stables(news: Mapping[str, Any], changed: Sequence[str]) -> list[str]:
+    """The compared properties that this update leaves as they are (known, and not among `changed`)."""
+    return [k for k in COMPARED if k not in changed and not has_unknown(news.get(k))]
+
+
+def state_inputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs a refreshed state keeps for later diffs: its outputs, less the model's whole JSON (never compared)."""
+    return {k: v for k, v in outputs.items() if k not in DETAIL_NAMES}
 
 
 def _outputs(props: Mapping[str, Any]) -> dict[str, Any] | None:

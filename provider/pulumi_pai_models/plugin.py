@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import functools
 import sys
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -57,7 +56,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from . import lifecycle, schema
+from . import enginelog, lifecycle, schema
 from ._version import __version__
 from .contract import arguments, camel
 from .errors import AmbiguousMatch, ConfigurationError, InvalidQuery, NoModelMatch, PaiModelsError
@@ -262,8 +261,9 @@ class PaiModelsProvider(Provider):
         """Validate and resolve (or keep, when locked) the lookup, so its outputs are known in preview."""
         olds = _from_wire(request.old_inputs, RESOURCE_NAMES)
         news = _from_wire(request.new_inputs, RESOURCE_NAMES)
-        if has_unknown({k: news.get(k) for k in lifecycle.ARGUMENT_NAMES}):  # part of the query is not known yet
-            return CheckResponse(inputs=_to_wire({**news, **dict.fromkeys(lifecycle.PREVIEW_NAMES, UNKNOWN_TEXT)}, RESOURCE_NAMES))
+        unresolved = lifecycle.pending(news)
+        if unresolved is not None:  # part of the query is not known yet in this preview: resolve later
+            return CheckResponse(inputs=_to_wire(unresolved, RESOURCE_NAMES))
         try:
             checked = await asyncio.to_thread(
                 lambda: lifecycle.check(olds, news, self._registry(), move_hint=move_command(request.urn))
@@ -282,7 +282,7 @@ class PaiModelsProvider(Provider):
         ignored = set(request.ignore_changes or ())
         changed = [k for k in lifecycle.changed_properties(olds, news) if RESOURCE_NAMES[k] not in ignored]
         detailed = {RESOURCE_NAMES[k]: PropertyDiff(_diff_kind(olds.get(k), news.get(k)), input_diff=False) for k in changed}
-        stables = [RESOURCE_NAMES[k] for k in lifecycle.COMPARED if k not in changed and not has_unknown(news.get(k))]
+        stables = [RESOURCE_NAMES[k] for k in lifecycle.stables(news, changed)]
         return DiffResponse(changes=bool(changed), stables=stables, diffs=list(detailed), detailed_diff=detailed)
 
     async def create(self, request: CreateRequest) -> CreateResponse:
@@ -291,7 +291,7 @@ class PaiModelsProvider(Provider):
         if request.preview:
             return CreateResponse(resource_id="", properties=_previewed(request.properties))
         props = await self._complete(request.properties, request.urn)
-        return CreateResponse(resource_id=f"lookup-{uuid.uuid4().hex[:16]}", properties=props)
+        return CreateResponse(resource_id=lifecycle.new_id(), properties=props)
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         """The new values `check` resolved, completed (never an empty result: that would wipe the outputs)."""
@@ -303,9 +303,10 @@ class PaiModelsProvider(Provider):
         """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
         props = _from_wire(request.properties or request.inputs, RESOURCE_NAMES)
         outs = await asyncio.to_thread(lambda: lifecycle.read(props, self._registry(), move_hint=move_command(request.urn)))
-        inputs = {k: v for k, v in outs.items() if k not in lifecycle.DETAIL_NAMES}
         return ReadResponse(
-            resource_id=request.resource_id, properties=_to_wire(outs, RESOURCE_NAMES), inputs=_to_wire(inputs, RESOURCE_NAMES)
+            resource_id=request.resource_id,
+            properties=_to_wire(outs, RESOURCE_NAMES),
+            inputs=_to_wire(lifecycle.state_inputs(outs), RESOURCE_NAMES),
         )
 
     async def delete(self, request: DeleteRequest) -> None:
@@ -320,19 +321,8 @@ class PaiModelsProvider(Provider):
     # -- the engine's log ----------------------------------------------------------------------------------
 
     async def _warn(self, message: str, urn: str) -> None:
-        """A real engine warning on the resource (counted in the summary), through the engine's Log."""
-        address = self._engine_address
-        if not address:  # not under the engine: write it where a person sees it
-            sys.stderr.write(f"warning: {message}\n")
-            return
-
-        def log() -> None:
-            from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
-
-            with grpc.insecure_channel(address) as channel:
-                engine_pb2_grpc.EngineStub(channel).Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn))
-
-        await asyncio.to_thread(log)
+        """A real engine warning on the resource (counted in the summary)."""
+        await asyncio.to_thread(enginelog.warn, self._engine_address, message, urn)
 
 
 # -- serving: one-line errors ---------------------------------------------------------------------------------

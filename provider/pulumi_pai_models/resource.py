@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sys
 import traceback
-import uuid
 from types import FrameType, ModuleType
 from typing import Any
 
@@ -34,7 +33,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from . import lifecycle
+from . import enginelog, lifecycle
 from .errors import InvalidQuery, PaiModelsError
 from .query import Condition
 from .registry import CachedRegistry, begin_operation, operation_registry
@@ -61,17 +60,9 @@ def _request_urn() -> str | None:
     return None
 
 
-def _warn(message: str, urn: str | None) -> None:
-    """A real engine warning (counted in the summary), through the engine address given to the provider process."""
-    address = sys.argv[1] if len(sys.argv) > 1 and ":" in sys.argv[1] else None
-    if address is None:  # not under the engine: nothing to count it, so write it where a person sees it
-        sys.stderr.write(f"warning: {message}\n")
-        return
-    import grpc
-    from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
-
-    with grpc.insecure_channel(address) as channel:
-        engine_pb2_grpc.EngineStub(channel).Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn or ""))
+def _engine_address() -> str | None:
+    """The engine's address, which the engine gives the dynamic provider process as its first argument."""
+    return sys.argv[1] if len(sys.argv) > 1 and ":" in sys.argv[1] else None
 
 
 def _reason(error: PaiModelsError) -> str:
@@ -123,32 +114,31 @@ class ModelLookupProvider(ResourceProvider):
         self._config_settings = Settings.from_config(req.config.get)
 
     def _registry(self) -> CachedRegistry:
-        return operation_registry(Settings.layered(getattr(self, "_config_settings", None)))
+        return operation_registry(getattr(self, "_config_settings", None))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the arguments and resolve (or keep, when locked) the lookup, so its values are known in preview."""
-        args = {k: news.get(k) for k in lifecycle.ARGUMENT_NAMES}
-        if lifecycle.has_unknown(args):  # part of the query is not known yet in this preview: resolve later
-            return CheckResult({**news, **dict.fromkeys(lifecycle.PREVIEW_NAMES, lifecycle.UNKNOWN)}, [])
+        unresolved = lifecycle.pending(news)
+        if unresolved is not None:  # part of the query is not known yet in this preview: resolve later
+            return CheckResult(unresolved, [])
         urn = _request_urn()
         try:
             checked = lifecycle.check(_olds, news, self._registry(), move_hint=lifecycle.move_command(urn))
         except PaiModelsError as error:  # settings or the API: the whole lookup failed
             return CheckResult(dict(news), [CheckFailure("", _reason(error))])
         for message in checked.warnings:
-            _warn(message, urn)
+            enginelog.warn(_engine_address(), message, urn)
         return CheckResult(checked.inputs, [CheckFailure(p, _reason(error)) for p, error in checked.failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """An update when an argument or anything it resolved to changed; otherwise no change."""
         changed = lifecycle.changed_properties(olds, news)
-        stables = [k for k in lifecycle.COMPARED if k not in changed and not lifecycle.has_unknown(news.get(k))]
-        return DiffResult(changes=bool(changed), replaces=[], stables=stables, delete_before_replace=False)
+        return DiffResult(changes=bool(changed), replaces=[], stables=lifecycle.stables(news, changed), delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Nothing is created in PAI; the outputs are the values `check` resolved."""
         finished = lifecycle.finish(props, self._registry(), move_hint=lifecycle.move_command(_request_urn()))
-        return CreateResult(f"lookup-{uuid.uuid4().hex[:16]}", finished)
+        return CreateResult(lifecycle.new_id(), finished)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """The new values `check` resolved (never an empty result: that would wipe the outputs)."""
@@ -157,7 +147,7 @@ class ModelLookupProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
         outs = lifecycle.read(props, self._registry(), move_hint=lifecycle.move_command(_request_urn()))
-        return ReadResult(id_, outs, {k: v for k, v in outs.items() if k not in lifecycle.DETAIL_NAMES})
+        return ReadResult(id_, outs, lifecycle.state_inputs(outs))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """A lookup owns nothing: nothing to delete in PAI."""
