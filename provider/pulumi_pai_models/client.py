@@ -478,9 +478,6 @@ def _no_credentials(exc: Exception) -> ConfigurationError:
     inner = getattr(exc, "inner_exception", None) or exc
     detail = f"{type(inner).__name__}: {_first_line(inner)}"
     return ConfigurationError(
-        "no Alibaba Cloud credentials: set the stack config alicloud:accessKey and alicloud:secretKey (as secrets), "
-        "or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile / RAM role / OIDC that "
-        f"Alibaba's default credential chain finds ({detail})",
         setting="credentials",
         missing=True,
         detail=detail,

@@ -12,20 +12,24 @@
         │   └── LockedVersionGone  a locked lookup's model or version is no longer in the registry
         └── AmbiguousMatch   several models matched and `most_recent` was not set
 
-Each error carries the facts it is about as fields and builds its message from them, in the terms
-of the Python API (keyword arguments); the command line words the same fields with its flags.
+Each error carries the facts it is about as fields and words its message from them in the terms of
+a front door (`explain(terms)`): `str(error)` is in the Python API's terms (`PYTHON_TERMS`: keyword
+arguments, `alicloud:*` config, `Settings(...)`); the command line and the provider plugin pass their
+own `Terms` (flags; schema names and `pai-models:*` config).
 Messages never contain credentials: they are built from the query, the API's error code, message
 and request id, none of which carry a secret.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from .types import Model, ModelVersion, format_time
 
 __all__ = [
     "MAX_CANDIDATES_SHOWN",
+    "PYTHON_TERMS",
     "AmbiguousMatch",
     "ApiError",
     "ConfigurationError",
@@ -37,6 +41,7 @@ __all__ = [
     "NoModelMatch",
     "NoVersionMatch",
     "PaiModelsError",
+    "Terms",
     "describe_versions",
 ]
 
@@ -44,22 +49,67 @@ __all__ = [
 MAX_CANDIDATES_SHOWN = 5
 
 
+@dataclass(frozen=True)
+class Terms:
+    """How one front door names what its user writes, for the messages of errors."""
+
+    #: An argument (a dotted path for a part of one: `conditions.value`): `model_name`, `--name`, `modelName`.
+    argument: Callable[[str], str]
+    #: An argument given a value: `provider='pai'`, `--provider pai`, `provider pai`.
+    assign: Callable[[str, str], str]
+    #: A boolean argument turned on: `set most_recent=True`, `add --most-recent`, `set mostRecent`.
+    switch_on: Callable[[str], str]
+    #: How an exact model name is asked for: `a model_name in double quotes`, `--exact-name NAME`.
+    exact_name: str
+    #: Where a region or an endpoint is set, after "no PAI region or endpoint: ".
+    region: str
+    #: Where credentials are set, after "no Alibaba Cloud credentials: ".
+    credentials: str
+
+
+#: The Python API's terms: what `str(error)` says.
+PYTHON_TERMS = Terms(
+    argument=lambda name: name,
+    assign=lambda name, value: f"{name}={value!r}",
+    switch_on=lambda name: f"set {name}=True",
+    exact_name="""a model_name in double quotes ('"my-model"')""",
+    region="set the stack config 'alicloud:region' (pulumi config set alicloud:region cn-hangzhou), the environment "
+    "variable ALIBABA_CLOUD_REGION_ID, or Settings(region=...) / Settings(endpoint=...)",
+    credentials="set the stack config alicloud:accessKey and alicloud:secretKey (as secrets), or "
+    "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile / RAM role / OIDC that Alibaba's "
+    "default credential chain finds",
+)
+
+
 class PaiModelsError(Exception):
     """Base class of every error raised by pulumi-pai-models."""
+
+    def explain(self, terms: Terms) -> str:
+        """The message in a front door's terms (an error that names nothing the user writes says the same to all)."""
+        return str(self)
 
 
 class ConfigurationError(PaiModelsError):
     """Settings are missing or contradict each other.
 
     `setting` names the `Settings` field at fault (or "credentials"), `missing` says it is not set
-    anywhere, and `detail` is what the underlying library said, if anything.
+    anywhere (then the message says where each front door sets it), and `detail` is what the underlying
+    library said, if anything.
     """
 
-    def __init__(self, message: str, *, setting: str | None = None, missing: bool = False, detail: str | None = None):
+    def __init__(self, message: str = "", *, setting: str | None = None, missing: bool = False, detail: str | None = None):
         self.setting = setting
         self.missing = missing
         self.detail = detail
-        super().__init__(message)
+        self._message = message
+        super().__init__(self.explain(PYTHON_TERMS))
+
+    def explain(self, terms: Terms) -> str:
+        if self.missing and self.setting == "region":
+            return f"no PAI region or endpoint: {terms.region}"
+        if self.missing and self.setting == "credentials":
+            return f"no Alibaba Cloud credentials: {terms.credentials}" + (f" ({self.detail})" if self.detail else "")
+        return self._message
 
 
 class InvalidQuery(PaiModelsError, ValueError):
@@ -69,10 +119,11 @@ class InvalidQuery(PaiModelsError, ValueError):
         self.parameter = parameter
         self.problem = problem
         self.allowed = allowed
-        text = f"invalid {parameter}: {problem}"
-        if allowed:
-            text += f" (allowed: {allowed})"
-        super().__init__(text)
+        super().__init__(self.explain(PYTHON_TERMS))
+
+    def explain(self, terms: Terms) -> str:
+        text = f"invalid {terms.argument(self.parameter)}: {self.problem}"
+        return text + (f" (allowed: {self.allowed})" if self.allowed else "")
 
 
 class ApiError(PaiModelsError):
@@ -125,10 +176,14 @@ class NoModelMatch(NoMatch):
     def __init__(self, asked: str, *, own_models: bool):
         self.asked = asked
         self.own_models = own_models
-        hint = " (without provider, PAI lists only your own models; provider='pai' lists its public ones)" if own_models else ""
-        super().__init__(
-            f"no model matches {asked}{hint}. Change the filters (a model_name in double quotes is an exact name) and try again."
-        )
+        super().__init__(self.explain(PYTHON_TERMS))
+
+    def explain(self, terms: Terms) -> str:
+        hint = ""
+        if self.own_models:
+            provider = terms.argument("provider")
+            hint = f" (without {provider}, PAI lists only your own models; {terms.assign('provider', 'pai')}: its public ones)"
+        return f"no model matches {self.asked}{hint}. Change the filters ({terms.exact_name} asks for an exact name) and try again."
 
 
 class NoVersionMatch(NoMatch):
@@ -185,10 +240,11 @@ class AmbiguousMatch(LookupFailed):
         self.asked = asked
         self.count = count
         self.candidates = list(candidates)
-        super().__init__(
-            f"{self.summary}. Narrow the query (an exact name in double quotes such as '\"my-model\"', tags, conditions, "
-            "name_regex) or set most_recent=True to take the newest."
-        )
+        super().__init__(self.explain(PYTHON_TERMS))
+
+    def explain(self, terms: Terms) -> str:
+        narrow = ", ".join([terms.exact_name, *(terms.argument(name) for name in ("tags", "conditions", "name_regex"))])
+        return f"{self.summary}. Narrow the query ({narrow}) or {terms.switch_on('most_recent')} to take the newest."
 
     @property
     def summary(self) -> str:

@@ -59,7 +59,7 @@ from pulumi.provider.experimental.provider import (
 from . import enginelog, lifecycle, schema
 from ._version import __version__
 from .contract import arguments, camel
-from .errors import AmbiguousMatch, ConfigurationError, InvalidQuery, NoModelMatch, PaiModelsError
+from .errors import ConfigurationError, InvalidQuery, PaiModelsError, Terms
 from .lifecycle import UNKNOWN as UNKNOWN_TEXT
 from .lifecycle import has_unknown, move_command
 from .lookup import find_model, find_models, parse_arguments
@@ -152,39 +152,26 @@ def _config(inputs: Mapping[str, PropertyValue], variables: Mapping[str, str] | 
 _CONFIG_KEY_OF = {name: key for key, name in CONFIG_KEYS.items()}
 
 
-def _one_line(error: PaiModelsError) -> str:
-    """`error` in one line, worded for a program in any language: schema names, this plugin's config keys.
+#: A program's terms in any language: schema names, and this plugin's config keys (`pai-models:region`), not the
+#: `alicloud:*` keys and `Settings(...)` of a Python program.
+SCHEMA_TERMS = Terms(
+    argument=camel,
+    assign=lambda name, value: f"{camel(name)} {value}",
+    switch_on=lambda name: f"set {camel(name)}",
+    exact_name="a modelName in double quotes",
+    region=f"set {_CONFIG_KEY_OF['region']} (pulumi config set {_CONFIG_KEY_OF['region']} cn-hangzhou) or "
+    f"{_CONFIG_KEY_OF['endpoint']}, or the environment variable {schema.SETTING_ENV['region']} or {schema.SETTING_ENV['endpoint']}",
+    credentials=f"set {_CONFIG_KEY_OF['access_key_id']} and {_CONFIG_KEY_OF['access_key_secret']} (pulumi config set --secret "
+    f"{_CONFIG_KEY_OF['access_key_secret']} ...), or {schema.SETTING_ENV['access_key_id']} and "
+    f"{schema.SETTING_ENV['access_key_secret']}, or a profile, RAM role or OIDC token that Alibaba's default chain finds",
+)
 
-    Like the command's messages (`cli.messages`), only the wording of the front door changes: an argument is
-    its schema name (`modelName`, `conditions.value`: `camel` of the parameter, whatever its group), a missing
-    setting names `pai-models:*` keys, not the `alicloud:*` keys and `Settings(...)` a Python program would use,
-    and the hints of no match or several name properties (`mostRecent`), not keyword arguments (`most_recent=True`).
-    """
-    if isinstance(error, InvalidQuery):  # the error's own wording, of its schema name
-        return str(InvalidQuery(camel(error.parameter), error.problem, error.allowed))
-    if isinstance(error, ConfigurationError) and error.missing:
-        key, env = _CONFIG_KEY_OF, schema.SETTING_ENV
-        if error.setting == "credentials":
-            return (
-                f"{type(error).__name__}: no Alibaba Cloud credentials: set {key['access_key_id']} and {key['access_key_secret']} "
-                f"(pulumi config set --secret {key['access_key_secret']} ...), or {env['access_key_id']} and "
-                f"{env['access_key_secret']}, or a profile, RAM role or OIDC token that Alibaba's default chain finds"
-                + (f" ({error.detail})" if error.detail else "")
-            )
-        if error.setting == "region":
-            return (
-                f"{type(error).__name__}: no PAI region or endpoint: set {key['region']} (pulumi config set {key['region']} "
-                f"cn-hangzhou) or {key['endpoint']}, or the environment variable {env['region']} or {env['endpoint']}"
-            )
-    if isinstance(error, NoModelMatch):
-        hint = " (without provider, PAI lists only your own models; provider pai: its public ones)" if error.own_models else ""
-        return f"{type(error).__name__}: no model matches {error.asked}{hint}. Change the filters (a modelName in double quotes is exact)"
-    if isinstance(error, AmbiguousMatch):
-        return (
-            f"{type(error).__name__}: {error.summary}. Narrow the query (an exact modelName in double quotes, tags, conditions, "
-            "nameRegex) or set mostRecent to take the newest"
-        )
-    return f"{type(error).__name__}: {error}"
+
+def _one_line(error: PaiModelsError) -> str:
+    """`error` in one line, in `SCHEMA_TERMS`: a bad argument as `invalid modelName: ...`, anything else with its class."""
+    if isinstance(error, InvalidQuery):
+        return error.explain(SCHEMA_TERMS)
+    return f"{type(error).__name__}: {error.explain(SCHEMA_TERMS)}"
 
 
 # -- the provider -------------------------------------------------------------------------------------------

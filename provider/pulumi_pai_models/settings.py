@@ -192,13 +192,7 @@ class Settings:
         else:
             region = values["region"]
             if not region:
-                raise ConfigurationError(
-                    "no PAI region or endpoint: set the stack config 'alicloud:region' (pulumi config set alicloud:region "
-                    "cn-hangzhou), the environment variable ALIBABA_CLOUD_REGION_ID, or Settings(region=...) / "
-                    "Settings(endpoint=...)",
-                    setting="region",
-                    missing=True,
-                )
+                raise ConfigurationError(setting="region", missing=True)  # the message says where each front door sets it
             if not _REGION.match(region):
                 raise ConfigurationError(f"{self.source('region')} {region!r} is not a region id such as cn-hangzhou", setting="region")
             if values["protocol"] == "http":

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 
 from ..contract import ARGUMENTS
-from ..errors import AmbiguousMatch, ApiError, ConfigurationError, InvalidQuery, NoModelMatch, PaiModelsError
+from ..errors import ApiError, PaiModelsError, Terms
 from ..settings import ENV_KEYS
 
 __all__ = ["EXIT_CODES", "FLAG_OF", "fail", "message", "scrub"]
@@ -45,34 +45,32 @@ FLAG_OF: Mapping[str, str] = {a.name: a.flag for a in ARGUMENTS if a.flag} | {"e
 _AUTH_CODES = ("InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecurityToken", "Forbidden", "NoPermission")
 
 
+def _flag(parameter: str) -> str:
+    """An argument by its flag: `conditions.value` -> `--condition value`."""
+    head, _, part = parameter.partition(".")
+    return FLAG_OF.get(head, head) + (f" {part}" if part else "")
+
+
+#: The command's terms: flags, and the environment (credentials are never flags).
+CLI_TERMS = Terms(
+    argument=_flag,
+    assign=lambda name, value: f"{_flag(name)} {value}",
+    switch_on=lambda name: f"add {_flag(name)}",
+    exact_name="--exact-name NAME",
+    region="give --region (e.g. cn-hangzhou) or --endpoint, or set ALIBABA_CLOUD_REGION_ID or PAI_MODELS_ENDPOINT",
+    credentials="set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (credentials are never flags), or a "
+    "profile, RAM role or OIDC token that Alibaba's default chain finds",
+)
+
+
 def message(error: PaiModelsError) -> str:
     """`error` worded for the command line."""
-    if isinstance(error, InvalidQuery):
-        head, _, sub = error.parameter.partition(".")
-        text = f"invalid {FLAG_OF.get(head, head)}{' ' + sub if sub else ''}: {error.problem}"
-        return text + (f" (allowed: {error.allowed})" if error.allowed else "")
-    if isinstance(error, ConfigurationError) and error.missing:
-        if error.setting == "credentials":
-            return (
-                "no Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET "
-                "(credentials are never flags), or a profile, RAM role or OIDC token that Alibaba's default chain finds"
-                + (f" ({error.detail})" if error.detail else "")
-            )
-        return (
-            "no PAI region or endpoint: give --region (e.g. cn-hangzhou) or --endpoint, "
-            "or set ALIBABA_CLOUD_REGION_ID or PAI_MODELS_ENDPOINT"
-        )
-    if isinstance(error, NoModelMatch):
-        hint = "; without --provider PAI lists only your own models (--provider pai: its public ones)" if error.own_models else ""
-        return f"no model matches {error.asked}{hint}"
-    if isinstance(error, AmbiguousMatch):
-        return f"{error.summary}. Narrow the query (--exact-name, --tag, --condition, --name-regex) or add --most-recent to take the newest"
     if isinstance(error, ApiError) and error.code and error.code.startswith(_AUTH_CODES):
         return (
             f"{error} -- check the credentials (ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, or the profile "
             "or role of Alibaba's default chain) and their RAM permissions"
         )
-    return str(error)
+    return error.explain(CLI_TERMS)
 
 
 def _secrets(environ: Mapping[str, str]) -> list[str]:
