@@ -44,15 +44,14 @@ from pulumi_pai_models import (
 )
 from pulumi_pai_models.functions import effective_settings
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
+from pulumi_pai_models.settings import ENV_KEYS
 
 KEY_ID = "LTAI5tSecretsTest" + secrets.token_hex(4)
 SECRET = "S3cr3t-" + secrets.token_urlsafe(30)
 WRONG_SECRET = "Wr0ng-" + secrets.token_urlsafe(30)
 NEEDLES = (SECRET, SECRET[7:23], WRONG_SECRET, WRONG_SECRET[6:22])  # whole, and a piece of the random part
 FAST = {"backoff_base_ms": 5, "backoff_max_ms": 20, "max_attempts": 2, "read_timeout_ms": 600}
-ENV_NAMES = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY",
-             "ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION",
-             "PAI_MODELS_ENDPOINT", "PAI_MODELS_PROTOCOL")
+ENV_NAMES = tuple(ENV_KEYS)  # every variable Settings reads
 
 
 @pytest.fixture
@@ -338,3 +337,12 @@ def test_a_self_signed_certificate_is_refused(tmp_path, monkeypatch):
     assert "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text, text
     assert got_http == [], "no request may be sent over an unverified connection"
     assert SECRET not in text
+
+
+def test_the_fields_kept_out_of_repr_are_the_declared_secrets():
+    import dataclasses
+
+    from pulumi_pai_models.settings import SECRET_FIELDS
+
+    hidden = {f.name for f in dataclasses.fields(Settings) if not f.repr} - {"sources"}
+    assert hidden == SECRET_FIELDS

@@ -64,7 +64,7 @@ from .lifecycle import UNKNOWN as UNKNOWN_TEXT
 from .lifecycle import has_unknown, move_command
 from .lookup import find_model, find_models, parse_arguments
 from .registry import CachedRegistry, operation_registry
-from .settings import ResolvedSettings, Settings
+from .settings import ENV_OF, ResolvedSettings, Settings
 
 __all__ = ["PaiModelsProvider", "main"]
 
@@ -148,7 +148,7 @@ def _config(inputs: Mapping[str, PropertyValue], variables: Mapping[str, str] | 
     return config
 
 
-#: Settings field -> this plugin's config key (for messages; `schema.SETTING_ENV` gives its environment variable).
+#: Settings field -> this plugin's config key (for messages; `ENV_OF` gives its environment variable).
 _CONFIG_KEY_OF = {name: key for key, name in CONFIG_KEYS.items()}
 
 
@@ -160,10 +160,10 @@ SCHEMA_TERMS = Terms(
     switch_on=lambda name: f"set {camel(name)}",
     exact_name="a modelName in double quotes",
     region=f"set {_CONFIG_KEY_OF['region']} (pulumi config set {_CONFIG_KEY_OF['region']} cn-hangzhou) or "
-    f"{_CONFIG_KEY_OF['endpoint']}, or the environment variable {schema.SETTING_ENV['region']} or {schema.SETTING_ENV['endpoint']}",
+    f"{_CONFIG_KEY_OF['endpoint']}, or the environment variable {ENV_OF['region']} or {ENV_OF['endpoint']}",
     credentials=f"set {_CONFIG_KEY_OF['access_key_id']} and {_CONFIG_KEY_OF['access_key_secret']} (pulumi config set --secret "
-    f"{_CONFIG_KEY_OF['access_key_secret']} ...), or {schema.SETTING_ENV['access_key_id']} and "
-    f"{schema.SETTING_ENV['access_key_secret']}, or a profile, RAM role or OIDC token that Alibaba's default chain finds",
+    f"{_CONFIG_KEY_OF['access_key_secret']} ...), or {ENV_OF['access_key_id']} and "
+    f"{ENV_OF['access_key_secret']}, or a profile, RAM role or OIDC token that Alibaba's default chain finds",
 )
 
 

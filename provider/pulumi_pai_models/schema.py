@@ -19,15 +19,13 @@ from typing import Any
 
 from ._version import __version__
 from .contract import MODELS_OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, Argument, Group, Kind, Output, arguments, camel, outputs
-from .settings import CONFIG_KEYS, ENV_KEYS, LIMITS, Settings
+from .settings import CONFIG_KEYS, ENV_OF, LIMITS, SECRET_FIELDS, Settings
 
 __all__ = [
     "FUNCTIONS",
     "PACKAGE",
     "PLUGIN_CONFIG",
     "RESOURCE",
-    "SECRET_SETTINGS",
-    "SETTING_ENV",
     "build",
     "main",
     "render",
@@ -43,10 +41,6 @@ GET_MODELS = f"{PACKAGE}:index:getModels"
 #: stack config keys the dynamic provider reads (`alicloud:region` -> `region`, `pai-models:endpoint` -> `endpoint`),
 #: so both read the same settings under the same short names.
 PLUGIN_CONFIG: dict[str, str] = {key.split(":", 1)[1]: name for key, name in CONFIG_KEYS.items()}
-#: Settings fields whose values are secrets (marked secret in the schema; never in state, logs or errors).
-SECRET_SETTINGS = frozenset({"access_key_secret", "security_token"})
-#: Settings field -> the first environment variable that sets it (`settings.ENV_KEYS`), for docs and messages.
-SETTING_ENV: dict[str, str] = {name: env for env, name in reversed(ENV_KEYS.items())}
 
 #: Each setting's description; `{env}` is its environment variable, `{default}` its default (`Settings.DEFAULTS`).
 _SETTING_DOCS: dict[str, str] = {
@@ -98,8 +92,8 @@ def _setting_kind(name: str) -> Kind:
 def _config() -> dict[str, Any]:
     config = {}
     for key, name in PLUGIN_CONFIG.items():
-        doc = _SETTING_DOCS[name].format(env=SETTING_ENV.get(name), default=Settings.DEFAULTS.get(name))
-        config[key] = _property(_setting_kind(name), doc, secret=name in SECRET_SETTINGS)
+        doc = _SETTING_DOCS[name].format(env=ENV_OF.get(name), default=Settings.DEFAULTS.get(name))
+        config[key] = _property(_setting_kind(name), doc, secret=name in SECRET_FIELDS)
     return config
 
 

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from .contract import MAX_PAGE_SIZE
 from .errors import ConfigurationError
 
-__all__ = ["CONFIG_KEYS", "ENV_KEYS", "LIMITS", "ResolvedSettings", "Settings"]
+__all__ = ["CONFIG_KEYS", "ENV_KEYS", "ENV_OF", "LIMITS", "SECRET_FIELDS", "ResolvedSettings", "Settings"]
 
 #: Stack config key -> Settings field.
 CONFIG_KEYS: dict[str, str] = {
@@ -70,6 +70,10 @@ LIMITS: dict[str, tuple[int, int]] = {
     "max_concurrency": (1, 64),
 }
 _CREDENTIALS = ("access_key_id", "access_key_secret", "security_token")
+#: The fields whose values are secrets: never in repr, state, logs or messages; marked secret in the plugin schema.
+SECRET_FIELDS = frozenset({"access_key_secret", "security_token"})
+#: Settings field -> the first environment variable that sets it (Alibaba's name), for messages and docs.
+ENV_OF: dict[str, str] = {name: env for env, name in reversed(ENV_KEYS.items())}
 Sources = tuple[tuple[str, str], ...]
 
 

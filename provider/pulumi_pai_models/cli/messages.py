@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ..contract import ARGUMENTS
 from ..errors import ApiError, PaiModelsError, Terms
-from ..settings import ENV_KEYS
+from ..settings import ENV_KEYS, SECRET_FIELDS
 
 __all__ = ["EXIT_CODES", "FLAG_OF", "fail", "message", "scrub"]
 
@@ -75,7 +75,7 @@ def message(error: PaiModelsError) -> str:
 
 def _secrets(environ: Mapping[str, str]) -> list[str]:
     """Secret values known to this process (to scrub from any message, belt and braces)."""
-    names = [key for key, name in ENV_KEYS.items() if name in ("access_key_secret", "security_token")]
+    names = [key for key, name in ENV_KEYS.items() if name in SECRET_FIELDS]
     return sorted({environ[n] for n in names if len(environ.get(n) or "") >= 4}, key=len, reverse=True)
 
 
