@@ -320,9 +320,14 @@ def private_emulator(emulator_server):
     emulator_server.reset()
 
 
+def model_named(catalog: dict[str, Any], name: str = "fraud-detector") -> dict[str, Any]:
+    """The model of `catalog` with this name (the dict itself: changing it changes the catalog)."""
+    return next(m for m in catalog["Models"] if m["ModelName"] == name)
+
+
 def demo_model(name: str = "fraud-detector") -> dict[str, Any]:
     """A model of the demo catalog, as the emulator serves it before a test changes the catalog."""
-    return next(m for m in load_demo_catalog()["Models"] if m["ModelName"] == name)
+    return model_named(load_demo_catalog(), name)
 
 
 def newest_approved(model: dict[str, Any]) -> dict[str, Any]:
@@ -331,12 +336,20 @@ def newest_approved(model: dict[str, Any]) -> dict[str, Any]:
     return max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
 
 
-def add_newer_version(server: EmulatorServer, version: str = "7.0.0", name: str = "fraud-detector") -> dict[str, Any]:
-    """Serve the demo catalog with a newer approved version of `name` (a copy of its newest approved one); returns it."""
-    catalog = load_demo_catalog()
-    model = next(m for m in catalog["Models"] if m["ModelName"] == name)
+def add_newer_version(
+    server: EmulatorServer,
+    version: str = "7.0.0",
+    name: str = "fraud-detector",
+    *,
+    catalog: dict[str, Any] | None = None,
+    created: str = "2031-01-01T00:00:00Z",
+) -> dict[str, Any]:
+    """Serve `catalog` (default: the demo catalog; it is changed in place) with a newer approved version of `name`, a
+    copy of its newest approved one; returns it."""
+    catalog = load_demo_catalog() if catalog is None else catalog
+    model = model_named(catalog, name)
     newer = copy.deepcopy(newest_approved(model))
-    newer.update(VersionName=version, GmtCreateTime="2031-01-01T00:00:00Z", Uri=f"oss://acme/{name}/{version}/")
+    newer.update(VersionName=version, GmtCreateTime=created, Uri=f"oss://acme/{name}/{version}/")
     model["Versions"] = [*(model.get("Versions") or [model["LatestVersion"]]), newer]
     model.pop("LatestVersion", None)  # the emulator derives it from the newest version
     server.set_catalog(catalog)

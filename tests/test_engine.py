@@ -7,13 +7,13 @@ The emulator runs in this process with a key pair whose secret is configured as 
 
 from __future__ import annotations
 
-import copy
 import json
 import secrets
 import urllib.request
 
 import pulumi
 import pytest
+from conftest import add_newer_version, demo_model, newest_approved
 from engine import Capture, inline_stack, run, stored_state
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model_output
@@ -39,15 +39,6 @@ def stack_config(server) -> dict:
     }
 
 
-def fraud_model(catalog):
-    return next(m for m in catalog["Models"] if m["ModelName"] == "fraud-detector")
-
-
-def approved_newest(model):
-    versions = model.get("Versions") or [model["LatestVersion"]]
-    return max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
-
-
 def test_lookup_lifecycle_in_the_engine(tmp_path, e2e_emulator):
     records = str(tmp_path / "deployments.jsonl")
 
@@ -62,7 +53,7 @@ def test_lookup_lifecycle_in_the_engine(tmp_path, e2e_emulator):
 
     stack = inline_stack(tmp_path, program, config=stack_config(e2e_emulator))
     all_text = []
-    expected = approved_newest(fraud_model(load_demo_catalog()))
+    expected = newest_approved(demo_model())
 
     # 1. preview: the URI is already known, in what the engine plans for the consumers.
     cap = Capture()
@@ -91,12 +82,7 @@ def test_lookup_lifecycle_in_the_engine(tmp_path, e2e_emulator):
 
     # 4. a newer approved version arrives: preview shows updates naming the changed fields, up applies.
     catalog = load_demo_catalog()
-    fraud = fraud_model(catalog)
-    newer = copy.deepcopy(expected)
-    newer.update(VersionName="7.0.0", GmtCreateTime="2031-01-01T00:00:00Z", Uri="oss://acme/fraud-detector/7.0.0/")
-    fraud["Versions"] = (fraud.get("Versions") or [fraud["LatestVersion"]]) + [newer]
-    fraud.pop("LatestVersion", None)
-    e2e_emulator.set_catalog(catalog)
+    newer = add_newer_version(e2e_emulator, "7.0.0", catalog=catalog)
 
     cap = Capture()
     run(stack.preview, cap)

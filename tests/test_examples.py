@@ -29,6 +29,7 @@ from pathlib import Path
 import pulumi
 import pytest
 import yaml
+from conftest import model_named, newest_approved
 from engine import REPO, inline_stack, pulumi_bin_dir
 from packaging.requirements import Requirement
 from pulumi import automation as auto
@@ -47,16 +48,8 @@ SERVICE_TYPE = "alicloud:pai/service:Service"
 # -- catalogs and the answers expected from them (computed from the data, not by the library) ----------
 
 
-def by_name(catalog: dict, name: str) -> dict:
-    return next(m for m in catalog["Models"] if m["ModelName"] == name)
-
-
 def versions_of(model: dict) -> list[dict]:
     return model.get("Versions") or ([model["LatestVersion"]] if model.get("LatestVersion") else [])
-
-
-def newest_approved(model: dict) -> dict:
-    return max((v for v in versions_of(model) if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
 
 
 def newest(items: list[dict]) -> dict:
@@ -94,7 +87,7 @@ def selection_catalog() -> dict:
 def with_version(catalog: dict, model_name: str, **version) -> dict:
     """`catalog` with one more version of `model_name` (a copy of its newest, with `version` over it)."""
     catalog = copy.deepcopy(catalog)
-    model = by_name(catalog, model_name)
+    model = model_named(catalog, model_name)
     extra = copy.deepcopy(newest(versions_of(model)))
     extra.update(version)
     model["Versions"] = [*versions_of(model), extra]
@@ -155,7 +148,7 @@ def test_quickstart_in_the_engine(tmp_path, emulator):
     stack = inline_stack(tmp_path, example_program(example), project=project_name(example), config=engine_config(emulator))
     up = stack.up()
     catalog = load_demo_catalog()
-    fraud = by_name(catalog, "fraud-detector")
+    fraud = model_named(catalog, "fraud-detector")
     expected = newest_approved(fraud)
     assert up.outputs["uri"].value == expected["Uri"]
     assert up.outputs["version_name"].value == expected["VersionName"]
@@ -246,7 +239,7 @@ def service_config(mocks: EmulatorBackedMocks) -> dict:
 
 
 def test_eas_service_serves_the_looked_up_version(emulator, settings):
-    fraud = by_name(load_demo_catalog(), "fraud-detector")
+    fraud = model_named(load_demo_catalog(), "fraud-detector")
     expected = newest_approved(fraud)
     assert newest(versions_of(fraud))["VersionName"] != expected["VersionName"]  # approval matters here
 
@@ -266,7 +259,7 @@ def test_eas_service_serves_the_looked_up_version(emulator, settings):
     mocks = EmulatorBackedMocks(settings)
     run_with_mocks("eas-service", mocks, config={"processor": "xgboost_custom", "serviceName": "fraud_v2"})
     config = service_config(mocks)
-    assert config["model_path"] == newest_approved(by_name(newer, "fraud-detector"))["Uri"] == "oss://acme-ml-models/fraud-detector/2.0.0/"
+    assert config["model_path"] == newest_approved(model_named(newer, "fraud-detector"))["Uri"] == "oss://acme-ml-models/fraud-detector/2.0.0/"
     assert config["processor"] == "xgboost_custom"
     assert config["metadata"]["name"] == "fraud_v2"
 
@@ -562,7 +555,7 @@ def test_lookup_no_match_exits_3_or_skips_when_allowed(served, tmp_path, runner)
     # A matching model with no approved version is a no match too.
     catalog = selection_catalog()
     model, _ = expected_selection(catalog)
-    for version in versions_of(by_name(catalog, model["ModelName"])):
+    for version in versions_of(model_named(catalog, model["ModelName"])):
         version["ApprovalStatus"] = "Pending"
     put_catalog(served, catalog)
     ran = run(served, _same, tmp_path, ALLOW_NO_MATCH="false")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import demo_model, model_named
 from pulumi_pai_models.contract import camel
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 
@@ -26,10 +27,6 @@ DYNAMIC = "pulumi-python:dynamic/pai-models:ModelLookup"
 PLUGIN = "pai-models:index:ModelLookup"
 
 pytestmark = pytest.mark.shell
-
-
-def fraud(catalog: dict) -> dict:
-    return next(m for m in catalog["Models"] if m["ModelName"] == "fraud-detector")
 
 
 def approved(model: dict) -> list[dict]:
@@ -63,7 +60,7 @@ def outdated(emulator, text: str, *args: str) -> subprocess.CompletedProcess[str
 
 
 def test_behind_exits_1_with_a_row_per_lookup(emulator):
-    versions = approved(fraud(load_demo_catalog()))
+    versions = approved(demo_model())
     old, new = versions[-2], versions[-1]
     done = outdated(emulator, state(lookup("a", old, lock=True), lookup("b", new, kind=PLUGIN)), "--output", "json")
     assert done.returncode == 1, done.stderr
@@ -77,7 +74,7 @@ def test_behind_exits_1_with_a_row_per_lookup(emulator):
 
 
 def test_secret_arguments_need_an_export_with_show_secrets(emulator):
-    newest = approved(fraud(load_demo_catalog()))[-1]
+    newest = approved(demo_model())[-1]
     encrypted = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "AAAA"}
     done = outdated(emulator, state(lookup("a", newest, model_name=encrypted)), "--output", "json")
     [row] = json.loads(done.stdout)
@@ -91,7 +88,7 @@ def test_secret_arguments_need_an_export_with_show_secrets(emulator):
 
 
 def test_current_exits_0(emulator):
-    newest = approved(fraud(load_demo_catalog()))[-1]
+    newest = approved(demo_model())[-1]
     done = outdated(emulator, state(lookup("a", newest), lookup("b", newest, lock=True)))
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("CURRENT") == 2
@@ -99,7 +96,7 @@ def test_current_exits_0(emulator):
 
 def test_a_lookup_whose_query_no_longer_resolves_is_reported_not_fatal(emulator):
     catalog = load_demo_catalog()
-    held = approved(fraud(catalog))[-1]
+    held = approved(model_named(catalog))[-1]
     catalog["Models"] = [m for m in catalog["Models"] if m["ModelName"] != "fraud-detector"]
     emulator.set_catalog(catalog)
     done = outdated(emulator, state(lookup("a", held)), "--output", "json")
@@ -119,7 +116,7 @@ def test_bad_state_exits_2_naming_the_flag(emulator, text, fragment):
 
 def test_api_failure_exits_5(emulator):
     emulator.add_faults([{"status": 403, "code": "Forbidden.RAM", "count": 5}])
-    done = outdated(emulator, state(lookup("a", approved(fraud(load_demo_catalog()))[-1])))
+    done = outdated(emulator, state(lookup("a", approved(demo_model())[-1])))
     assert done.returncode == 5 and "Forbidden.RAM" in done.stderr
 
 
@@ -140,7 +137,7 @@ def test_the_workflow_is_scheduled_and_needs_nothing_from_this_repository():
 @pytest.mark.parametrize("behind", [True, False])
 def test_the_workflow_step_reports_behind(emulator, tmp_path, behind):
     """The step's own script, as GitHub runs it (bash -e), on an exported state."""
-    versions = approved(fraud(load_demo_catalog()))
+    versions = approved(demo_model())
     (tmp_path / "state.json").write_text(state(lookup("a", versions[-2] if behind else versions[-1])))
     step = next(s for s in yaml.safe_load(WORKFLOW.read_text())["jobs"]["outdated"]["steps"] if s.get("id") == "outdated")
     outputs, summary = tmp_path / "out", tmp_path / "summary"
@@ -162,7 +159,7 @@ def test_outdated_in_the_readme_and_help_agree():
 
 
 def test_states_are_read_not_changed(emulator, tmp_path):
-    versions = approved(fraud(load_demo_catalog()))
+    versions = approved(demo_model())
     path = tmp_path / "state.json"
     path.write_text(state(lookup("a", versions[-2])))
     before = copy.deepcopy(path.read_bytes())

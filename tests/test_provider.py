@@ -12,7 +12,7 @@ import json
 
 import dill
 import pytest
-from conftest import api_requests
+from conftest import api_requests, demo_model
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
@@ -23,10 +23,6 @@ from pulumi_pai_models.lifecycle import PREVIEW_NAMES
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 
 FRAUD = '"fraud-detector"'
-
-
-def demo_model(name):
-    return next(m for m in load_demo_catalog()["Models"] if m["ModelName"] == name)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ get_model error ends the program with its message alone.
 
 from __future__ import annotations
 
-import copy
 import json
 import secrets
 import subprocess
@@ -16,6 +15,7 @@ import sys
 
 import pulumi
 import pytest
+from conftest import add_newer_version, model_named, newest_approved
 from engine import Capture, inline_stack, run
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model
@@ -39,26 +39,6 @@ def config(server) -> dict:
         "alicloud:accessKey": auto.ConfigValue(KEY_ID),
         "alicloud:secretKey": auto.ConfigValue(SECRET, secret=True),
     }
-
-
-def fraud(catalog: dict) -> dict:
-    return next(m for m in catalog["Models"] if m["ModelName"] == "fraud-detector")
-
-
-def newest_approved(model: dict) -> dict:
-    versions = model.get("Versions") or [model["LatestVersion"]]
-    return max((v for v in versions if v.get("ApprovalStatus") == "Approved"), key=lambda v: v["GmtCreateTime"])
-
-
-def add_approved_version(server, catalog: dict, name: str, created: str) -> dict:
-    """Register a newer approved version of fraud-detector in the emulator; returns it."""
-    model = fraud(catalog)
-    version = copy.deepcopy(newest_approved(model))
-    version.update(VersionName=name, GmtCreateTime=created, Uri=f"oss://acme/fraud-detector/{name}/")
-    model["Versions"] = (model.get("Versions") or [model["LatestVersion"]]) + [version]
-    model.pop("LatestVersion", None)  # the emulator derives it from the newest version
-    server.set_catalog(catalog)
-    return version
 
 
 def warnings_of(capture: Capture) -> list[str]:
@@ -90,7 +70,7 @@ def outdated(stack: auto.Stack, server) -> tuple[int, list[dict]]:
 
 def test_tracking_and_locked_lookups_through_a_rollout(tmp_path, pai):
     catalog = load_demo_catalog()
-    first = newest_approved(fraud(catalog))
+    first = newest_approved(model_named(catalog))
     keepers = {"release": "1"}
 
     def program():
@@ -106,7 +86,7 @@ def test_tracking_and_locked_lookups_through_a_rollout(tmp_path, pai):
     assert code == 0 and {r["status"] for r in rows} == {"current"} and len(rows) == 2
 
     # 1. a newer approved version: preview updates the tracking lookup only, and warns once about the locked one.
-    newer = add_approved_version(pai, catalog, "8.0.0", "2032-01-01T00:00:00Z")
+    newer = add_newer_version(pai, "8.0.0", catalog=catalog, created="2032-01-01T00:00:00Z")
     cap = Capture()
     run(stack.preview, cap)
     assert step_ops(cap)["tracking"] == "update" and step_ops(cap)["locked"] == "same"
@@ -140,7 +120,7 @@ def test_tracking_and_locked_lookups_through_a_rollout(tmp_path, pai):
     code, rows = outdated(stack, pai)
     assert code == 0 and {r["status"] for r in rows} == {"current"}
 
-    newest = add_approved_version(pai, catalog, "9.0.0", "2033-01-01T00:00:00Z")
+    newest = add_newer_version(pai, "9.0.0", catalog=catalog, created="2033-01-01T00:00:00Z")
     up = run(stack.up, Capture())
     assert up.outputs["locked_uri"].value == newer["Uri"]  # locked: an unrelated up does not move it
     keepers["release"] = "2"
@@ -149,7 +129,7 @@ def test_tracking_and_locked_lookups_through_a_rollout(tmp_path, pai):
     assert up.outputs["locked_uri"].value == newest["Uri"] and up.outputs["tracking_uri"].value == newest["Uri"]
 
     # 3. the locked version is deleted from the registry: the preview fails with one line, nothing switches.
-    model = fraud(catalog)
+    model = model_named(catalog)
     model["Versions"] = [v for v in model["Versions"] if v["VersionName"] != "9.0.0"]
     pai.set_catalog(catalog)
     cap = Capture()
