@@ -354,3 +354,20 @@ def add_newer_version(
     model.pop("LatestVersion", None)  # the emulator derives it from the newest version
     server.set_catalog(catalog)
     return newer
+
+
+def dynamic_provider(config: dict[str, str], project: str = "test") -> Any:
+    """ModelLookup's dynamic provider in a new engine operation, configured with this stack config as the engine does."""
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+    from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
+
+    begin_operation()  # answers of an earlier operation are not reused
+    provider = ModelLookupProvider()
+    provider.configure(ConfigureRequest(Config(config, project)))
+    return provider
+
+
+def emulator_config(server: EmulatorServer) -> dict[str, str]:
+    """The stack config that reaches `server` with its public test key pair."""
+    return {"pai-models:endpoint": server.url, "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID, "alicloud:secretKey": DEFAULT_ACCESS_KEY_SECRET}

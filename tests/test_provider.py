@@ -12,12 +12,10 @@ import json
 
 import dill
 import pytest
-from conftest import api_requests, demo_model
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
+from conftest import api_requests, demo_model, dynamic_provider, emulator_config
 from pulumi.runtime import rpc
 from pulumi_pai_models import lifecycle
-from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
+from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
 from pulumi_pai_models.lifecycle import OUTPUT_NAMES as OUTPUT_KEYS
 from pulumi_pai_models.lifecycle import PREVIEW_NAMES
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
@@ -29,15 +27,7 @@ FRAUD = '"fraud-detector"'
 def provider(emulator, monkeypatch):
     for name in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_REGION_ID"):
         monkeypatch.delenv(name, raising=False)
-    begin_operation()  # each test is a new engine operation: nothing answered before is reused
-    p = ModelLookupProvider()
-    stack_config = {
-        "pai-models:endpoint": emulator.url,
-        "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID,
-        "alicloud:secretKey": DEFAULT_ACCESS_KEY_SECRET,
-    }
-    p.configure(ConfigureRequest(Config(stack_config, "demo")))
-    return p
+    return dynamic_provider(emulator_config(emulator), "demo")
 
 
 def newest_version(model):

@@ -22,10 +22,10 @@ from typing import Any
 
 import pulumi
 import pytest
-from conftest import api_requests
+from conftest import api_requests, dynamic_provider, emulator_config
 from pulumi_pai_models import get_model, get_models
 from pulumi_pai_models.contract import outputs
-from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
+from pulumi_pai_models.emulator import load_demo_catalog
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 
 REPO = Path(__file__).resolve().parent.parent
@@ -101,18 +101,7 @@ class Mocks(pulumi.runtime.Mocks):
 @pytest.fixture
 def provider(emulator) -> ModelLookupProvider:
     """ModelLookup's real provider, configured for the emulator as the engine would from the stack config."""
-    from pulumi.dynamic import ConfigureRequest
-    from pulumi.dynamic.config import Config
-
-    begin_operation()  # a new engine operation: answers of earlier tests are not reused
-    provider = ModelLookupProvider()
-    config = {
-        "pai-models:endpoint": emulator.url,
-        "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID,
-        "alicloud:secretKey": DEFAULT_ACCESS_KEY_SECRET,
-    }
-    provider.configure(ConfigureRequest(Config(config, "readme")))
-    return provider
+    return dynamic_provider(emulator_config(emulator), "readme")
 
 
 def run_under_mocks(provider: ModelLookupProvider, program: Callable[[], Any]) -> Mocks:

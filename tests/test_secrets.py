@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import dynamic_provider
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi_pai_models import (
@@ -169,15 +170,9 @@ def test_environment_credentials_never_show_the_secret(emu, evidence, caplog, ca
 
 
 def provider_for(emu, secret: str) -> ModelLookupProvider:
-    provider = ModelLookupProvider()
-    provider.configure(ConfigureRequest(Config({
-        "pai-models:endpoint": emu.url,
-        "alicloud:accessKey": KEY_ID,
-        "alicloud:secretKey": secret,
-        "pai-models:maxAttempts": "2",
-        "pai-models:readTimeoutMs": "600",
-    }, "secrets-test")))
-    return provider
+    config = {"pai-models:endpoint": emu.url, "alicloud:accessKey": KEY_ID, "alicloud:secretKey": secret,
+              "pai-models:maxAttempts": "2", "pai-models:readTimeoutMs": "600"}  # fmt: skip
+    return dynamic_provider(config, "secrets-test")
 
 
 def test_stack_config_secret_never_shows_through_the_provider(emu, evidence, caplog, capsys):
