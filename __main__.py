@@ -1,8 +1,5 @@
-"""The demo project's program (the root Pulumi.yaml): the quickstart example, run from the project root.
-
-Pulumi.yaml has no `main:` on purpose: a Pulumi release's own dynamic provider shim resolves a relative
-`virtualenv` against `main` instead of the project (pulumi/pulumi#7061), so ModelLookup would not find .venv.
-"""
+"""The demo project's program (the root Pulumi.yaml): the quickstart example, run from the project root (why not
+through `main:` is said in Pulumi.yaml)."""
 
 import runpy
 from pathlib import Path
