@@ -163,3 +163,12 @@ def stored_state(home) -> str:
 
 def run(op, capture: Capture, **kw):
     return op(on_event=capture.events.append, on_output=capture.lines.append, **kw)
+
+
+def stack_config(server, key_id: str, secret: str) -> dict[str, auto.ConfigValue]:
+    """The stack config of a program that looks models up in `server` with this key pair (the secret as a secret)."""
+    return {
+        "pai-models:endpoint": auto.ConfigValue(server.url),
+        "alicloud:accessKey": auto.ConfigValue(key_id),
+        "alicloud:secretKey": auto.ConfigValue(secret, secret=True),
+    }

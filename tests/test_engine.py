@@ -14,7 +14,7 @@ import urllib.request
 import pulumi
 import pytest
 from conftest import add_newer_version, demo_model, newest_approved
-from engine import Capture, inline_stack, run, stored_state
+from engine import Capture, inline_stack, run, stack_config, stored_state
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model_output
 from pulumi_pai_models.emulator import load_demo_catalog
@@ -31,12 +31,8 @@ def e2e_emulator(private_emulator):
     return private_emulator(KEY_ID, SECRET)
 
 
-def stack_config(server) -> dict:
-    return {
-        "pai-models:endpoint": auto.ConfigValue(server.url),
-        "alicloud:accessKey": auto.ConfigValue(KEY_ID),
-        "alicloud:secretKey": auto.ConfigValue(SECRET, secret=True),
-    }
+def config(server) -> dict:
+    return stack_config(server, KEY_ID, SECRET)
 
 
 def test_lookup_lifecycle_in_the_engine(tmp_path, e2e_emulator):
@@ -51,7 +47,7 @@ def test_lookup_lifecycle_in_the_engine(tmp_path, e2e_emulator):
         pulumi.export("version_name", lookup.version_name)
         pulumi.export("function_uri", chosen.apply(lambda r: r.uri))
 
-    stack = inline_stack(tmp_path, program, config=stack_config(e2e_emulator))
+    stack = inline_stack(tmp_path, program, config=config(e2e_emulator))
     all_text = []
     expected = newest_approved(demo_model())
 
@@ -128,7 +124,7 @@ def test_no_match_fails_the_preview_with_the_message_not_a_traceback(tmp_path, e
     def program():
         ModelLookup("missing", model_name='"no-such-model"')
 
-    stack = inline_stack(tmp_path, program, stack="nomatch", config=stack_config(e2e_emulator))
+    stack = inline_stack(tmp_path, program, stack="nomatch", config=config(e2e_emulator))
     cap = Capture()
     with pytest.raises(auto.errors.CommandError) as info:
         run(stack.preview, cap)
@@ -142,7 +138,7 @@ def test_bad_argument_fails_in_check_naming_the_property(tmp_path, e2e_emulator)
     def program():
         ModelLookup("bad", conditions=["ParameterSize < abc"])
 
-    stack = inline_stack(tmp_path, program, stack="badarg", config=stack_config(e2e_emulator))
+    stack = inline_stack(tmp_path, program, stack="badarg", config=config(e2e_emulator))
     e2e_emulator.reset()
     cap = Capture()
     with pytest.raises(auto.errors.CommandError) as info:

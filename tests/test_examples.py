@@ -30,9 +30,8 @@ import pulumi
 import pytest
 import yaml
 from conftest import model_named, newest_approved
-from engine import REPO, inline_stack, pulumi_bin_dir
+from engine import REPO, inline_stack, pulumi_bin_dir, stack_config
 from packaging.requirements import Requirement
-from pulumi import automation as auto
 from pulumi_pai_models import PaiModelsClient, Settings, lifecycle
 from pulumi_pai_models.cli import build_parser
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, load_demo_catalog
@@ -110,11 +109,7 @@ def test_the_selection_catalog_makes_every_filter_matter():
 
 
 def engine_config(server) -> dict:
-    return {
-        "pai-models:endpoint": auto.ConfigValue(server.url),
-        "alicloud:accessKey": auto.ConfigValue(DEFAULT_ACCESS_KEY_ID),
-        "alicloud:secretKey": auto.ConfigValue(DEFAULT_ACCESS_KEY_SECRET, secret=True),
-    }
+    return stack_config(server, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)
 
 
 def example_program(name: str):

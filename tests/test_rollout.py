@@ -16,7 +16,7 @@ import sys
 import pulumi
 import pytest
 from conftest import add_newer_version, model_named, newest_approved
-from engine import Capture, inline_stack, run
+from engine import Capture, inline_stack, run, stack_config
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model
 from pulumi_pai_models.emulator import load_demo_catalog
@@ -34,11 +34,7 @@ def pai(private_emulator):
 
 
 def config(server) -> dict:
-    return {
-        "pai-models:endpoint": auto.ConfigValue(server.url),
-        "alicloud:accessKey": auto.ConfigValue(KEY_ID),
-        "alicloud:secretKey": auto.ConfigValue(SECRET, secret=True),
-    }
+    return stack_config(server, KEY_ID, SECRET)
 
 
 def warnings_of(capture: Capture) -> list[str]:
