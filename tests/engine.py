@@ -156,6 +156,16 @@ class Capture:
         return "\n".join(self.lines) + json.dumps([e.__dict__ for e in self.events], default=lambda o: getattr(o, "__dict__", str(o)))
 
 
+def failure_text(op) -> str:
+    """Run an operation that must fail (`pulumi.automation` raises `CommandError`); everything it said, as one text."""
+    import pytest
+
+    capture = Capture()
+    with pytest.raises(auto.errors.CommandError) as info:
+        run(op, capture)
+    return str(info.value) + capture.text
+
+
 def stored_state(home) -> str:
     """Every file the file backend wrote, as text: what is really at rest."""
     return "\n".join(p.read_text(errors="replace") for p in sorted((home / "state").rglob("*")) if p.is_file())

@@ -16,7 +16,7 @@ import sys
 import pulumi
 import pytest
 from conftest import add_newer_version, model_named, newest_approved
-from engine import Capture, inline_stack, run, stack_config
+from engine import Capture, failure_text, inline_stack, run, stack_config
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model
 from pulumi_pai_models.emulator import load_demo_catalog
@@ -128,10 +128,7 @@ def test_tracking_and_locked_lookups_through_a_rollout(tmp_path, pai):
     model = model_named(catalog)
     model["Versions"] = [v for v in model["Versions"] if v["VersionName"] != "9.0.0"]
     pai.set_catalog(catalog)
-    cap = Capture()
-    with pytest.raises(auto.errors.CommandError) as info:
-        run(stack.preview, cap)
-    text = str(info.value) + cap.text
+    text = failure_text(stack.preview)
     assert "LockedVersionGone: ModelLookup is locked to version '9.0.0' of model" in text
     assert "pulumi up --replace" in text and "Traceback" not in text and SECRET not in text
     assert stack.outputs()["locked_uri"].value == newest["Uri"]
@@ -164,10 +161,7 @@ def test_refresh_failure_is_one_line(tmp_path, pai):
     catalog = load_demo_catalog()
     catalog["Models"] = [m for m in catalog["Models"] if m["ModelName"] != "fraud-detector"]
     pai.set_catalog(catalog)
-    cap = Capture()
-    with pytest.raises(auto.errors.CommandError) as info:
-        run(stack.refresh, cap)
-    text = str(info.value) + cap.text
+    text = failure_text(stack.refresh)
     assert "NoModelMatch: no model matches ModelName='\"fraud-detector\"'" in text
     assert "Traceback" not in text and 'File "' not in text
 
@@ -191,9 +185,6 @@ def test_a_get_model_error_ends_the_program_with_its_message_alone(tmp_path, pai
         get_model(model_name='"no-such-model"')
 
     stack = inline_stack(tmp_path, program, stack="programerror", config=config(pai))
-    cap = Capture()
-    with pytest.raises(auto.errors.CommandError) as info:
-        run(stack.preview, cap)
-    text = str(info.value) + cap.text
+    text = failure_text(stack.preview)
     assert "no model matches ModelName='\"no-such-model\"'" in text
     assert "Traceback" not in text and "functions.py" not in text
