@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from pulumi_pai_models import cli
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, EmulatorServer
-from pulumi_pai_models.settings import ENV_KEYS
+from pulumi_pai_models.settings import ENV_NAMES
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("pai-models")
@@ -142,7 +142,7 @@ def wire(server, action="ListModels"):
 @pytest.fixture
 def emu(server, monkeypatch):
     """The emulator, reset; the environment holding only the emulator's public key pair."""
-    for name in [*list(ENV_KEYS), "ALIBABA_CLOUD_PROFILE", "ALIBABA_CLOUD_CREDENTIALS_FILE"]:
+    for name in [*ENV_NAMES, "ALIBABA_CLOUD_PROFILE", "ALIBABA_CLOUD_CREDENTIALS_FILE"]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
@@ -594,7 +594,7 @@ def emulator_process(tmp_path):
 
 
 def _pipeline_env(url, secret=DEFAULT_ACCESS_KEY_SECRET):
-    env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
+    env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
     env.update(
         PATH=f"{SCRIPT.parent}{os.pathsep}{env.get('PATH', '')}",
         PAI_MODELS_ENDPOINT=url,

@@ -114,7 +114,7 @@ def test_backoff_grows_and_is_capped(settings):
 def test_configuration_errors_say_what_to_set():
     with pytest.raises(ConfigurationError) as info:
         PaiModelsClient(Settings())
-    assert "alicloud:region" in str(info.value) and "ALIBABA_CLOUD_REGION_ID" in str(info.value)
+    assert "pai-models:region (or alicloud:region)" in str(info.value) and "ALIBABA_CLOUD_REGION_ID" in str(info.value)
     with pytest.raises(ConfigurationError) as info:
         PaiModelsClient(Settings(region="cn-hangzhou", access_key_id="AK"))
     assert "secret is missing" in str(info.value)

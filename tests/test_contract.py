@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pulumi_pai_models import GetModelResult, ModelLookup, ModelQuery, Selection, cli
 from pulumi_pai_models.client import sdk_field
-from pulumi_pai_models.contract import ARGUMENTS, QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
+from pulumi_pai_models.contract import ARGUMENTS, QUERY, RESOURCE_ONLY, SELECTION, SETTINGS, arguments, camel, outputs
 from pulumi_pai_models.functions import get_model, get_model_output, get_models, get_models_output
 from pulumi_pai_models.lifecycle import ARGUMENT_NAMES, OUTPUT_NAMES
 
@@ -104,7 +104,7 @@ def flags_of(subcommand: str) -> set[str]:
     return {option for action in sub._actions for option in action.option_strings if option.startswith("--")}
 
 
-SETTINGS_FLAGS = {"--region", "--endpoint", "--protocol", "--page-size", "--max-concurrency", "--timeout-ms", "--max-attempts", "--verbose"}
+SETTINGS_FLAGS = {s.flag for s in SETTINGS if s.flag} | {"--timeout-ms", "--verbose"}
 
 
 def test_cli_flags_are_the_declared_ones():

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from pulumi_pai_models import ApiError, ConfigurationError, ModelQuery, NoVersionMatch, PaiModelsClient, Settings, get_model
 from pulumi_pai_models.client import _first_line
+from pulumi_pai_models.doors import PYTHON
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+from pulumi_pai_models.settings import resolve
 
 BIN = Path(sys.executable).parent
 CLEAN = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"}
@@ -36,14 +38,15 @@ def free_port() -> int:
 def test_no_region_names_the_flags_on_the_command_line():
     done = command("list")
     assert done.returncode == 2
-    assert "give --region (e.g. cn-hangzhou) or --endpoint" in done.stderr
-    assert "Settings(" not in done.stderr and "alicloud:region" not in done.stderr
+    assert "set the region with --region, or the environment variable ALIBABA_CLOUD_REGION_ID" in done.stderr
+    assert "an endpoint with --endpoint, or the environment variable PAI_MODELS_ENDPOINT" in done.stderr
+    assert "Settings(" not in done.stderr and "alicloud:region" not in done.stderr and "pai-models:region" not in done.stderr
 
 
 def test_no_region_names_the_config_key_and_arguments_in_the_library():
     with pytest.raises(ConfigurationError) as info:
         Settings().resolved()
-    assert "alicloud:region" in str(info.value) and "Settings(region=...)" in str(info.value)
+    assert "pai-models:region (or alicloud:region)" in str(info.value) and "Settings(region=...)" in str(info.value)
     assert info.value.setting == "region" and info.value.missing
 
 
@@ -52,7 +55,8 @@ def test_missing_credentials_are_said_whole():
     done = command("list", "--region", "cn-hangzhou")
     assert done.returncode == 2
     text = done.stderr.strip()
-    assert "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (credentials are never flags)" in text
+    assert "set the environment variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET" in text
+    assert "--access" not in text and "pai-models:accessKey" not in text  # credentials are never flags; the command reads no config
     assert text.endswith(")") and "failed to get cred)" not in text
 
 
@@ -76,9 +80,8 @@ def test_connection_refused_names_the_endpoint_and_its_setting():
 
 def test_connection_refused_names_the_stack_config_key():
     port = free_port()
-    settings = Settings.from_config({"pai-models:endpoint": f"http://127.0.0.1:{port}"}.get).over(
-        Settings(access_key_id="k", access_key_secret="s", max_attempts=1)
-    )
+    settings = resolve(PYTHON, config={"pai-models:endpoint": f"http://127.0.0.1:{port}", "pai-models:accessKey": "k",
+                                       "pai-models:secretKey": "s", "pai-models:maxAttempts": "1"})  # fmt: skip
     with pytest.raises(ApiError) as info:
         PaiModelsClient(settings).list_models(ModelQuery.build())
     assert "(from stack config pai-models:endpoint) refused the connection" in str(info.value)

@@ -59,18 +59,21 @@ def outdated(emulator, text: str, *args: str) -> subprocess.CompletedProcess[str
                           text=True, env=env, timeout=60, check=False)  # fmt: skip
 
 
-def test_behind_exits_1_with_a_row_per_lookup(emulator):
+BEHIND, FAILED = 6, 7  # the documented exit codes of `pai-models outdated` (README, --help), written out here
+
+
+def test_behind_exits_6_with_a_row_per_lookup(emulator):
     versions = approved(demo_model())
     old, new = versions[-2], versions[-1]
     done = outdated(emulator, state(lookup("a", old, lock=True), lookup("b", new, kind=PLUGIN)), "--output", "json")
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == BEHIND, done.stderr
     rows = {r["urn"].rsplit("::", 1)[1]: r for r in json.loads(done.stdout)}
     assert (rows["a"]["status"], rows["a"]["locked"], rows["a"]["held_version"], rows["a"]["newest_version"]) == (
         "behind", True, old["VersionName"], new["VersionName"])  # fmt: skip
     assert rows["b"]["status"] == "current" and rows["b"]["newest_uri"] == new["Uri"]
 
     table = outdated(emulator, state(lookup("a", old, lock=True)))
-    assert table.returncode == 1 and "BEHIND" in table.stdout and f"newest: {new['VersionName']}" in table.stdout
+    assert table.returncode == BEHIND and "BEHIND" in table.stdout and f"newest: {new['VersionName']}" in table.stdout
 
 
 def test_secret_arguments_need_an_export_with_show_secrets(emulator):
@@ -78,7 +81,7 @@ def test_secret_arguments_need_an_export_with_show_secrets(emulator):
     encrypted = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "AAAA"}
     done = outdated(emulator, state(lookup("a", newest, model_name=encrypted)), "--output", "json")
     [row] = json.loads(done.stdout)
-    assert done.returncode == 1 and row["status"] == "failed" and "--show-secrets" in row["problem"]
+    assert done.returncode == FAILED and row["status"] == "failed" and "--show-secrets" in row["problem"]
     assert [r for r in emulator.requests() if r.get("action")] == []  # nothing asked with a query missing its name
 
     shown = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": json.dumps('"fraud-detector"')}
@@ -101,7 +104,33 @@ def test_a_lookup_whose_query_no_longer_resolves_is_reported_not_fatal(emulator)
     emulator.set_catalog(catalog)
     done = outdated(emulator, state(lookup("a", held)), "--output", "json")
     [row] = json.loads(done.stdout)
-    assert done.returncode == 1 and row["status"] == "failed" and "no model matches" in row["problem"]
+    assert done.returncode == FAILED and row["status"] == "failed" and "no model matches" in row["problem"]
+    assert "model_name in double quotes" in row["problem"]  # worded for the Python program that declared it
+
+
+def test_failed_wins_over_behind_and_a_plugin_lookup_is_worded_in_schema_terms(emulator):
+    catalog = load_demo_catalog()
+    versions = approved(model_named(catalog))
+    gone = {**versions[-1], "VersionName": "0.0.1"}
+    held = lookup("gone", gone, kind=PLUGIN, model_name='"no-such-model"')
+    done = outdated(emulator, state(lookup("behind", versions[-2]), held), "--output", "json")
+    rows = {r["urn"].rsplit("::", 1)[1]: r for r in json.loads(done.stdout)}
+    assert done.returncode == FAILED and rows["behind"]["status"] == "behind" and rows["gone"]["status"] == "failed"
+    assert "modelName in double quotes" in rows["gone"]["problem"] and "model_name" not in rows["gone"]["problem"]
+
+
+@pytest.mark.parametrize(
+    "deployment",
+    [{"manifest": {"time": "2024-01-01T00:00:00Z"}}, {"manifest": {}, "resources": []}, None],
+    ids=["never-deployed", "destroyed", "no-deployment"],
+)
+def test_an_export_without_resources_is_nothing_to_check(emulator, deployment):
+    done = outdated(emulator, json.dumps({"version": 3, "deployment": deployment} if deployment is not None else {"version": 3}))
+    if deployment is None:  # not what `pulumi stack export` writes
+        assert done.returncode == 2 and "--state" in done.stderr
+        return
+    assert done.returncode == 0 and done.stdout == "nothing to check: no ModelLookup in this state\n", done.stderr
+    assert [r for r in emulator.requests() if r.get("action")] == []
 
 
 @pytest.mark.parametrize(

@@ -37,10 +37,10 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 from pulumi_pai_models import Condition, get_model, get_models, lifecycle, schema
 from pulumi_pai_models._version import __version__
-from pulumi_pai_models.contract import ARGUMENTS, OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
+from pulumi_pai_models.contract import ARGUMENTS, OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, SETTINGS, arguments, camel, outputs
 from pulumi_pai_models.emulator import load_demo_catalog
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
-from pulumi_pai_models.settings import CONFIG_KEYS, ENV_KEYS, Settings
+from pulumi_pai_models.settings import ENV_NAMES, Settings
 
 SCHEMA_FILE = REPO / "schema" / "pai-models.json"
 PLUGIN = Path(sys.prefix) / "bin" / "pulumi-resource-pai-models"
@@ -48,7 +48,6 @@ URN = "urn:pulumi:test::proj::pai-models:index:ModelLookup::model"
 FRAUD = '"fraud-detector"'
 KEY_ID = "LTAIpluginTest"
 SECRET = "plugin-" + secrets.token_hex(16)  # unique, so finding it anywhere is a real leak
-ENV_NAMES = tuple(ENV_KEYS)  # every variable the settings read: none may leak in from the environment running the tests
 
 #: ModelLookup's names, snake (the contract's) -> camel (the wire's), from the contract alone.
 RESOURCE_WIRE = {a.name: a.schema_name for a in arguments(QUERY, SELECTION, RESOURCE_ONLY)} | {
@@ -122,14 +121,14 @@ def test_the_schema_types_follow_the_argument_kinds():
 def test_the_configuration_is_the_settings_table_under_the_plugins_own_namespace():
     spec = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     variables = spec["config"]["variables"]
-    assert list(variables) == [key.split(":", 1)[1] for key in CONFIG_KEYS]
+    assert list(variables) == [s.config_key.split(":", 1)[1] for s in SETTINGS]
     assert set(variables) == {"endpoint", "protocol", "region", "vpc", "readTimeoutMs", "connectTimeoutMs", "maxAttempts",
-                              "maxConcurrency", "accessKey", "secretKey", "securityToken"}  # fmt: skip
+                              "maxConcurrency", "accessKey", "secretKey", "securityToken", "pageSize", "backoffBaseMs",
+                              "backoffMaxMs"}  # fmt: skip
     assert {k for k, v in variables.items() if v.get("secret")} == {"secretKey", "securityToken"}
     assert variables["maxAttempts"]["type"] == "integer" and variables["vpc"]["type"] == "boolean"
     assert spec["provider"]["inputProperties"] == variables
-    fields = set(Settings.__dataclass_fields__)
-    assert set(schema.PLUGIN_CONFIG.values()) <= fields
+    assert {s.name for s in SETTINGS} | {"sources"} == set(Settings.__dataclass_fields__)
 
 
 # -- the plugin as the engine drives it -------------------------------------------------------------------
@@ -354,13 +353,14 @@ def test_messages_name_schema_properties_and_the_plugins_config_keys(engine, emu
     with_endpoint = Plugin(engine, {"endpoint": emu.url}, HOME=str(tmp_path))
     try:
         _, failures = nowhere.invoke("pai-models:index:getModel", {"modelName": FRAUD})
-        assert failures[0][1] == (
-            "ConfigurationError: no PAI region or endpoint: set pai-models:region (pulumi config set pai-models:region "
-            "cn-hangzhou) or pai-models:endpoint, or the environment variable ALIBABA_CLOUD_REGION_ID or PAI_MODELS_ENDPOINT"
-        )
+        reason = failures[0][1]
+        assert reason.startswith("ConfigurationError: no PAI region or endpoint: set the region with the stack config pai-models:region")
+        assert "pai-models:endpoint" in reason and "ALIBABA_CLOUD_REGION_ID" in reason and "PAI_MODELS_ENDPOINT" in reason
+        assert "alicloud:" not in reason and "Settings(" not in reason and "--" not in reason
         _, failures = with_endpoint.check({}, {"modelName": FRAUD})
         reason = failures[0][1]
-        assert reason.startswith("ConfigurationError: no Alibaba Cloud credentials: set pai-models:accessKey and pai-models:secretKey")
+        assert reason.startswith("ConfigurationError: no Alibaba Cloud credentials: set the stack config pai-models:accessKey and "
+                                 "pai-models:secretKey")  # fmt: skip
         assert "alicloud:" not in reason and "Settings(" not in reason
     finally:
         nowhere.close()

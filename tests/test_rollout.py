@@ -91,7 +91,7 @@ def test_tracking_and_locked_lookups_through_a_rollout(tmp_path, pai):
     assert first["VersionName"] in warning and "8.0.0" in warning and f"pulumi up --replace '{locked_urn}'" in warning
 
     code, rows = outdated(stack, pai)
-    assert code == 1
+    assert code == 6  # behind (the documented exit code)
     assert {r["urn"].rsplit("::", 1)[1]: (r["status"], r["held_version"], r["newest_version"]) for r in rows} == {
         "tracking": ("behind", first["VersionName"], "8.0.0"),
         "locked": ("behind", first["VersionName"], "8.0.0"),
@@ -108,7 +108,7 @@ def test_tracking_and_locked_lookups_through_a_rollout(tmp_path, pai):
     run(stack.preview, Capture(), expect_no_changes=True)
 
     code, rows = outdated(stack, pai)
-    assert code == 1 and {r["urn"].rsplit("::", 1)[1]: r["status"] for r in rows} == {"tracking": "current", "locked": "behind"}
+    assert code == 6 and {r["urn"].rsplit("::", 1)[1]: r["status"] for r in rows} == {"tracking": "current", "locked": "behind"}
 
     # 2. moving the lock on purpose: up --replace <urn>, then a keepers change after a still newer version.
     up = run(stack.up, Capture(), replace=[locked_urn])

@@ -45,14 +45,13 @@ from pulumi_pai_models import (
 )
 from pulumi_pai_models.functions import effective_settings
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
-from pulumi_pai_models.settings import ENV_KEYS
+from pulumi_pai_models.settings import ENV_NAMES, resolve
 
 KEY_ID = "LTAI5tSecretsTest" + secrets.token_hex(4)
 SECRET = "S3cr3t-" + secrets.token_urlsafe(30)
 WRONG_SECRET = "Wr0ng-" + secrets.token_urlsafe(30)
 NEEDLES = (SECRET, SECRET[7:23], WRONG_SECRET, WRONG_SECRET[6:22])  # whole, and a piece of the random part
 FAST = {"backoff_base_ms": 5, "backoff_max_ms": 20, "max_attempts": 2, "read_timeout_ms": 600}
-ENV_NAMES = tuple(ENV_KEYS)  # every variable Settings reads
 
 
 @pytest.fixture
@@ -161,7 +160,7 @@ def test_environment_credentials_never_show_the_secret(emu, evidence, caplog, ca
     policy = Settings(**FAST)  # no credentials here: they come from the environment
     assert effective_settings(policy).access_key_secret == SECRET
     run_scenarios(emu, evidence, lambda kwargs: evidence.outcome(lambda: get_model(settings=policy, **kwargs)))
-    evidence.add(Settings.from_env(), effective_settings(policy))
+    evidence.add(resolve(), effective_settings(policy))
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", WRONG_SECRET)
     assert evidence.outcome(lambda: get_models(settings=policy)) == "ApiError"
     monkeypatch.delenv("ALIBABA_CLOUD_ACCESS_KEY_ID")  # a secret without its key id
@@ -191,7 +190,7 @@ def test_stack_config_secret_never_shows_through_the_provider(emu, evidence, cap
         return "ok"
 
     run_scenarios(emu, evidence, lookup)
-    evidence.add(provider, vars(provider), pickle.dumps(provider._config_settings).hex())
+    evidence.add(provider, vars(provider), pickle.dumps(provider._config).hex())
     wrong = provider_for(emu, WRONG_SECRET)
     failures = wrong.check({}, {"model_name": '"fraud-detector"'}).failures
     assert failures and "SignatureDoesNotMatch" in failures[0].reason

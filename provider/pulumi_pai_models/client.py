@@ -34,7 +34,7 @@ from ._version import __version__
 from .contract import QUERY, arguments
 from .errors import ApiError, ConfigurationError, ListingChanged
 from .query import ModelQuery
-from .settings import ResolvedSettings, Settings
+from .settings import ResolvedSettings, Settings, resolve
 from .types import Model, ModelVersion
 
 __all__ = ["NOT_FOUND_CODES", "USER_AGENT", "Listing", "PaiModelsClient", "list_models_request", "sdk_field", "shared_client"]
@@ -115,10 +115,14 @@ def _sdk_client_class() -> type[Any]:
 
 
 class PaiModelsClient:
-    """A client of PAI's model registry. Thread-safe; builds the SDK client at the first call."""
+    """A client of PAI's model registry. Thread-safe; builds the SDK client at the first call.
+
+    `settings` unset fields are taken from the environment (a Pulumi program's stack config is read by the
+    functions and `ModelLookup`, which resolve their settings themselves); resolved settings are used as they are.
+    """
 
     def __init__(self, settings: Settings | None = None, *, sleep: Callable[[float], None] = time.sleep):
-        self.settings = (settings or Settings()).resolved()  # a no-op for resolved settings
+        self.settings = resolve(explicit=settings)
         self._sleep = sleep
         self._sdk: Any = None
         self._sdk_lock = threading.Lock()

@@ -1,10 +1,13 @@
-"""The lookup's contract: every argument and every output, declared once.
+"""The lookup's contract: every argument, every output and every setting, declared once.
 
 Each front door is derived from these tables or checked against them by `tests/test_contract.py`:
 the Python functions and their `_output` forms, `ModelLookup`, the `pai-models` flags, the query's
 description in messages, the SDK request the transport builds, the README's filter table and the
 provider schema. An argument says what it is called in each place (Python keyword, ListModels
-parameter, CLI flag, schema name); an output says where it appears.
+parameter, CLI flag, schema name); an output says where it appears. A setting (where and how to call
+PAI) says its type, default, range, environment variables, stack config keys, CLI flag and whether it
+is secret: `Settings`, the command's flags, the plugin's config schema, the messages that say where to
+set one (`doors`) and the resolution (`settings.resolve`) are derived from `SETTINGS`.
 
 Nothing here imports Pulumi or Alibaba's SDK: the command line reads it without loading either.
 """
@@ -16,20 +19,29 @@ from typing import Literal
 
 __all__ = [
     "ARGUMENTS",
+    "CREDENTIALS",
     "DYNAMIC_RESOURCE_TYPE",
     "MAX_PAGE_SIZE",
     "MAX_TEXT_LENGTH",
     "MODELS_OUTPUTS",
     "OUTPUTS",
+    "PACKAGE",
     "QUERY",
     "RESOURCE_ONLY",
     "SELECTION",
+    "SETTINGS",
     "Argument",
     "Output",
+    "Setting",
     "arguments",
     "camel",
     "outputs",
+    "setting",
 ]
+
+#: This package's name in Pulumi: the plugin `pulumi-resource-pai-models`, tokens `pai-models:index:...`, and the
+#: stack config namespace of its settings (`pai-models:endpoint`).
+PACKAGE = "pai-models"
 
 #: `ModelLookup`'s type in a stack's state when a Python program declares it (the dynamic resource); the
 #: provider plugin's is `schema.RESOURCE`.
@@ -119,7 +131,8 @@ ARGUMENTS: tuple[Argument, ...] = (
     Argument("model_type", QUERY, "string", "Model type, e.g. Checkpoint or LoRA.", api="ModelType", flag="--type", metavar="NAME"),
     Argument("collections", QUERY, "string-list", "In any of these collections.", api="Collections", flag="--collections",
              metavar="A[,B...]"),
-    Argument("tags", QUERY, "string-map", "Has every one of these tags (key: value).", api="Tag", flag="--tag", metavar="KEY=VALUE"),
+    Argument("tags", QUERY, "string-map", "Has every one of these tags (key: value); a tag without a value (None, null) is no filter.",
+             api="Tag", flag="--tag", metavar="KEY=VALUE"),
     Argument("conditions", QUERY, "condition-list",
              "Every condition holds, e.g. ParameterSize<3000; operators < <= > >= = != (or LessThan, ...).",
              api="Conditions", flag="--condition", metavar="EXPR"),
@@ -170,3 +183,112 @@ def arguments(*groups: Group) -> tuple[Argument, ...]:
 def outputs(*, resource: bool) -> tuple[Output, ...]:
     """The outputs of `ModelLookup` (resource=True) or of `get_model` (False)."""
     return tuple(o for o in OUTPUTS if (o.resource_name is not None if resource else o.in_function))
+
+
+# -- settings: where and how to call PAI --------------------------------------------------------------------
+
+SettingKind = Literal["string", "boolean", "integer"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its type, default and range, and what it is called in each place a front door reads it from.
+
+    Every front door reads a setting under a name derived here: `Settings(name=...)` in Python, the stack config key
+    `pai-models:<key>` (Python programs and the provider plugin; Python programs also read `aliases`, the keys
+    `pulumi_alicloud` users already set), the environment variables `env`, and the command's `flag`.
+    """
+
+    name: str
+    kind: SettingKind
+    doc: str
+    default: str | bool | int | None = None
+    #: The allowed range of a whole number.
+    limits: tuple[int, int] | None = None
+    #: The allowed values of a string, if only some are.
+    choices: tuple[str, ...] = ()
+    #: The environment variables that set it, first set wins; default: `PAI_MODELS_<NAME>`.
+    environment: tuple[str, ...] = ()
+    #: Its key in this package's config namespace (`pai-models:<key>`); default: `camel(name)`.
+    key: str | None = None
+    #: Further stack config keys a Python program reads, after `pai-models:<key>` (pulumi_alicloud's `alicloud:*`).
+    aliases: tuple[str, ...] = ()
+    #: The `pai-models` flag, or None when the command reads it only from the environment.
+    flag: str | None = None
+    #: Is the value a secret (never in repr, state, logs or messages; a secret in the plugin's schema)?
+    secret: bool = False
+
+    @property
+    def doc_name(self) -> str:
+        """The setting in words: `access key secret`."""
+        return self.name.replace("_", " ")
+
+    @property
+    def config_key(self) -> str:
+        """`pai-models:endpoint`: the stack config key of every Pulumi program, in any language."""
+        return f"{PACKAGE}:{self.key or camel(self.name)}"
+
+    @property
+    def config_keys(self) -> tuple[str, ...]:
+        """Every stack config key a Python program reads it from, first set wins."""
+        return (self.config_key, *self.aliases)
+
+    @property
+    def env(self) -> tuple[str, ...]:
+        """Its environment variables, first set wins."""
+        return self.environment or (f"PAI_MODELS_{self.name.upper()}",)
+
+    @property
+    def allowed(self) -> str:
+        """What values are allowed, in words: `1..100`, `https or http`, `true or false`, `a string`."""
+        if self.limits is not None:
+            return f"{self.limits[0]}..{self.limits[1]}"
+        if self.choices:
+            return " or ".join(self.choices)
+        return "true or false" if self.kind == "boolean" else "a string"
+
+
+#: Credentials: they come as a set, all from the same place (never one place's key id with another's secret).
+CREDENTIALS = ("access_key_id", "access_key_secret", "security_token")
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("region", "string", "The PAI region, e.g. cn-hangzhou: the endpoint is aiworkspace.<region>.aliyuncs.com.",
+            environment=("ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"), aliases=("alicloud:region",), flag="--region"),
+    Setting("endpoint", "string",
+            "An explicit endpoint instead of the region's, host[:port] or http(s)://host:port (e.g. the local emulator).",
+            flag="--endpoint"),
+    Setting("protocol", "string", "https, or http with an explicit endpoint only.", default="https", choices=("https", "http"),
+            flag="--protocol"),
+    Setting("vpc", "boolean", "Use the region's VPC endpoint, aiworkspace-vpc.<region>.aliyuncs.com.", default=False,
+            flag="--vpc"),
+    Setting("access_key_id", "string", "The access key id; unset, Alibaba's default credential chain is asked.", key="accessKey",
+            environment=("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"), aliases=("alicloud:accessKey",)),
+    Setting("access_key_secret", "string", "The access key secret, set with the key id.", key="secretKey",
+            environment=("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"), aliases=("alicloud:secretKey",), secret=True),
+    Setting("security_token", "string", "An STS security token, with a temporary access key pair.", key="securityToken",
+            environment=("ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"), aliases=("alicloud:securityToken",),
+            secret=True),
+    Setting("read_timeout_ms", "integer", "Read timeout of one request attempt, in milliseconds.", default=10_000,
+            limits=(1, 600_000), flag="--read-timeout-ms"),
+    Setting("connect_timeout_ms", "integer", "Connect timeout of one request attempt, in milliseconds.", default=5_000,
+            limits=(1, 600_000), flag="--connect-timeout-ms"),
+    Setting("max_attempts", "integer",
+            "Attempts per API call: throttling, 5xx answers, timeouts and connection errors are retried.", default=4,
+            limits=(1, 20), flag="--max-attempts"),
+    Setting("backoff_base_ms", "integer", "The backoff before the first retry, doubled at each retry (with jitter), in ms.",
+            default=200, limits=(0, 60_000)),
+    Setting("backoff_max_ms", "integer", "The longest backoff between two attempts, in milliseconds.", default=5_000,
+            limits=(0, 600_000)),
+    Setting("page_size", "integer", "Models per ListModels page.", default=MAX_PAGE_SIZE, limits=(1, MAX_PAGE_SIZE),
+            flag="--page-size"),
+    Setting("max_concurrency", "integer", "Pages of one listing read at the same time.", default=8, limits=(1, 64),
+            flag="--max-concurrency"),
+)  # fmt: skip
+
+
+def setting(name: str) -> Setting:
+    """The declared setting of this name."""
+    for declared in SETTINGS:
+        if declared.name == name:
+            return declared
+    raise KeyError(name)

@@ -13,23 +13,24 @@
         └── AmbiguousMatch   several models matched and `most_recent` was not set
 
 Each error carries the facts it is about as fields and words its message from them in the terms of
-a front door (`explain(terms)`): `str(error)` is in the Python API's terms (`PYTHON_TERMS`: keyword
-arguments, `alicloud:*` config, `Settings(...)`); the command line and the provider plugin pass their
-own `Terms` (flags; schema names and `pai-models:*` config).
+a front door (`explain(door)`, the doors of `doors`): `str(error)` is in the Python API's terms
+(`doors.PYTHON`: keyword arguments, `Settings(...)`, the stack config a Python program reads); the
+command line and the provider plugin pass their own door (flags; schema names and `pai-models:*` config).
 Messages never contain credentials: they are built from the query, the API's error code, message
 and request id, none of which carry a secret.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
 
+from .contract import ARGUMENTS
+from .doors import PYTHON, Door
 from .types import Model, ModelVersion, format_time
 
 __all__ = [
     "MAX_CANDIDATES_SHOWN",
-    "PYTHON_TERMS",
     "AmbiguousMatch",
     "ApiError",
     "ConfigurationError",
@@ -41,60 +42,35 @@ __all__ = [
     "NoModelMatch",
     "NoVersionMatch",
     "PaiModelsError",
-    "Terms",
     "describe_versions",
 ]
 
+#: Another argument named in a message's text: `{approval_status}`.
+_ARGUMENT_IN_TEXT = re.compile(r"\{([a-z_]+)\}")
+_ARGUMENTS = frozenset(a.name for a in ARGUMENTS)
 #: How many candidates an AmbiguousMatch names.
 MAX_CANDIDATES_SHOWN = 5
-
-
-@dataclass(frozen=True)
-class Terms:
-    """How one front door names what its user writes, for the messages of errors."""
-
-    #: An argument (a dotted path for a part of one: `conditions.value`): `model_name`, `--name`, `modelName`.
-    argument: Callable[[str], str]
-    #: An argument given a value: `provider='pai'`, `--provider pai`, `provider pai`.
-    assign: Callable[[str, str], str]
-    #: A boolean argument turned on: `set most_recent=True`, `add --most-recent`, `set mostRecent`.
-    switch_on: Callable[[str], str]
-    #: How an exact model name is asked for: `a model_name in double quotes`, `--exact-name NAME`.
-    exact_name: str
-    #: Where a region or an endpoint is set, after "no PAI region or endpoint: ".
-    region: str
-    #: Where credentials are set, after "no Alibaba Cloud credentials: ".
-    credentials: str
-
-
-#: The Python API's terms: what `str(error)` says.
-PYTHON_TERMS = Terms(
-    argument=lambda name: name,
-    assign=lambda name, value: f"{name}={value!r}",
-    switch_on=lambda name: f"set {name}=True",
-    exact_name="""a model_name in double quotes ('"my-model"')""",
-    region="set the stack config 'alicloud:region' (pulumi config set alicloud:region cn-hangzhou), the environment "
-    "variable ALIBABA_CLOUD_REGION_ID, or Settings(region=...) / Settings(endpoint=...)",
-    credentials="set the stack config alicloud:accessKey and alicloud:secretKey (as secrets), or "
-    "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile / RAM role / OIDC that Alibaba's "
-    "default credential chain finds",
-)
 
 
 class PaiModelsError(Exception):
     """Base class of every error raised by pulumi-pai-models."""
 
-    def explain(self, terms: Terms) -> str:
+    def explain(self, door: Door) -> str:
         """The message in a front door's terms (an error that names nothing the user writes says the same to all)."""
         return str(self)
 
+    def one_line(self, door: Door) -> str:
+        """The message as a door reports a failure: `invalid modelName: ...` for a bad argument, else with the class."""
+        return " ".join(f"{type(self).__name__}: {self.explain(door)}".split())
+
 
 class ConfigurationError(PaiModelsError):
-    """Settings are missing or contradict each other.
+    """Settings are missing, unknown or contradict each other.
 
-    `setting` names the `Settings` field at fault (or "credentials"), `missing` says it is not set
-    anywhere (then the message says where each front door sets it), and `detail` is what the underlying
-    library said, if anything.
+    `setting` names the setting at fault (a `contract.SETTINGS` name, "credentials", or an unknown config key),
+    `missing` says it is not set anywhere (then the message says where the door sets it), and `detail` is what
+    the underlying library said, if anything. A bad value's message names where it came from (`stack config
+    pai-models:endpoint`, `--endpoint`), which is already in the door's terms.
     """
 
     def __init__(self, message: str = "", *, setting: str | None = None, missing: bool = False, detail: str | None = None):
@@ -102,28 +78,56 @@ class ConfigurationError(PaiModelsError):
         self.missing = missing
         self.detail = detail
         self._message = message
-        super().__init__(self.explain(PYTHON_TERMS))
+        super().__init__(self.explain(PYTHON))
 
-    def explain(self, terms: Terms) -> str:
+    def explain(self, door: Door) -> str:
         if self.missing and self.setting == "region":
-            return f"no PAI region or endpoint: {terms.region}"
+            return f"no PAI region or endpoint: set the region with {door.where('region')}; or an endpoint with {door.where('endpoint')}"
         if self.missing and self.setting == "credentials":
-            return f"no Alibaba Cloud credentials: {terms.credentials}" + (f" ({self.detail})" if self.detail else "")
+            detail = f" ({self.detail})" if self.detail else ""
+            return (
+                f"no Alibaba Cloud credentials: set {door.where('access_key_id', 'access_key_secret')}; or a profile, RAM role "
+                f"or OIDC token that Alibaba's default credential chain finds{detail}"
+            )
         return self._message
 
 
 class InvalidQuery(PaiModelsError, ValueError):
-    """A lookup argument is not valid. `parameter` names it, `allowed` says what would be."""
+    """A lookup argument is not valid. `parameter` names it, `allowed` says what would be; in either text, another
+    argument is written `{approval_status}`, which each door words in its own terms."""
 
     def __init__(self, parameter: str, problem: str, allowed: str | None = None):
         self.parameter = parameter
-        self.problem = problem
-        self.allowed = allowed
-        super().__init__(self.explain(PYTHON_TERMS))
+        self._problem = problem
+        self._allowed = allowed
+        super().__init__(self.explain(PYTHON))
 
-    def explain(self, terms: Terms) -> str:
-        text = f"invalid {terms.argument(self.parameter)}: {self.problem}"
-        return text + (f" (allowed: {self.allowed})" if self.allowed else "")
+    @property
+    def argument(self) -> str:
+        """The argument at fault (the head of `parameter`: `conditions` for `conditions.value`)."""
+        return self.parameter.split(".")[0]
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, in the Python API's terms."""
+        return _in_terms(self._problem, PYTHON)
+
+    @property
+    def allowed(self) -> str | None:
+        """What would be allowed, in the Python API's terms (None when it goes without saying)."""
+        return None if self._allowed is None else _in_terms(self._allowed, PYTHON)
+
+    def explain(self, door: Door) -> str:
+        text = f"invalid {door.argument(self.parameter)}: {_in_terms(self._problem, door)}"
+        return text + (f" (allowed: {_in_terms(self._allowed, door)})" if self._allowed else "")
+
+    def one_line(self, door: Door) -> str:
+        return " ".join(self.explain(door).split())
+
+
+def _in_terms(text: str, door: Door) -> str:
+    """`text` with each argument written `{name}` worded as `door` names it."""
+    return _ARGUMENT_IN_TEXT.sub(lambda found: door.argument(found.group(1)) if found.group(1) in _ARGUMENTS else found.group(0), text)
 
 
 class ApiError(PaiModelsError):
@@ -176,14 +180,14 @@ class NoModelMatch(NoMatch):
     def __init__(self, asked: str, *, own_models: bool):
         self.asked = asked
         self.own_models = own_models
-        super().__init__(self.explain(PYTHON_TERMS))
+        super().__init__(self.explain(PYTHON))
 
-    def explain(self, terms: Terms) -> str:
+    def explain(self, door: Door) -> str:
         hint = ""
         if self.own_models:
-            provider = terms.argument("provider")
-            hint = f" (without {provider}, PAI lists only your own models; {terms.assign('provider', 'pai')}: its public ones)"
-        return f"no model matches {self.asked}{hint}. Change the filters ({terms.exact_name} asks for an exact name) and try again."
+            provider = door.argument("provider")
+            hint = f" (without {provider}, PAI lists only your own models; {door.assign('provider', 'pai')}: its public ones)"
+        return f"no model matches {self.asked}{hint}. Change the filters ({door.exact_name} asks for an exact name) and try again."
 
 
 class NoVersionMatch(NoMatch):
@@ -240,11 +244,11 @@ class AmbiguousMatch(LookupFailed):
         self.asked = asked
         self.count = count
         self.candidates = list(candidates)
-        super().__init__(self.explain(PYTHON_TERMS))
+        super().__init__(self.explain(PYTHON))
 
-    def explain(self, terms: Terms) -> str:
-        narrow = ", ".join([terms.exact_name, *(terms.argument(name) for name in ("tags", "conditions", "name_regex"))])
-        return f"{self.summary}. Narrow the query ({narrow}) or {terms.switch_on('most_recent')} to take the newest."
+    def explain(self, door: Door) -> str:
+        narrow = ", ".join([door.exact_name, *(door.argument(name) for name in ("tags", "conditions", "name_regex"))])
+        return f"{self.summary}. Narrow the query ({narrow}) or {door.switch_on('most_recent')} to take the newest."
 
     @property
     def summary(self) -> str:

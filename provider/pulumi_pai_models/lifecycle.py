@@ -23,12 +23,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .contract import QUERY, RESOURCE_ONLY, SELECTION, arguments, camel, outputs
+from .arguments import ARGUMENT_NAMES, LookupArguments
+from .contract import camel, outputs
 from .errors import InvalidQuery, LockedVersionGone, LookupFailed, NoMatch, PaiModelsError
-from .lookup import GetModelResult, find_model, parse_arguments
-from .query import ModelQuery
+from .lookup import GetModelResult, find_model
 from .registry import Registry
-from .selection import Selection
 
 __all__ = [
     "ARGUMENT_NAMES",
@@ -56,8 +55,7 @@ __all__ = [
 #: How the engine spells a value not known yet in a preview (`pulumi.runtime.rpc.UNKNOWN`; a test keeps them equal).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
-#: The resource's arguments and outputs, from the contract.
-ARGUMENT_NAMES = tuple(a.name for a in arguments(QUERY, SELECTION, RESOURCE_ONLY))
+#: The resource's outputs, from the contract (its arguments are `arguments.ARGUMENT_NAMES`).
 OUTPUT_NAMES = tuple(o.resource_name for o in outputs(resource=True) if o.resource_name)
 PREVIEW_NAMES = tuple(o.resource_name for o in outputs(resource=True) if o.resource_name and o.in_preview)
 DETAIL_NAMES = tuple(n for n in OUTPUT_NAMES if n not in PREVIEW_NAMES)
@@ -102,17 +100,6 @@ def resolved_values(result: GetModelResult, query_summary: Any) -> dict[str, Any
     return {o.resource_name: values[o.name] for o in outputs(resource=True) if o.resource_name}
 
 
-def options(props: Mapping[str, Any]) -> tuple[bool, dict[str, str]]:
-    """`lock` and `keepers`, validated; raises `InvalidQuery`."""
-    lock = props.get("lock")
-    if lock is not None and not isinstance(lock, bool):
-        raise InvalidQuery("lock", f"expected true or false, got {type(lock).__name__}")
-    keepers = props.get("keepers")
-    if keepers is not None and not (isinstance(keepers, Mapping) and all(isinstance(k, str) for k in keepers)):
-        raise InvalidQuery("keepers", f"expected a map of names to values, got {type(keepers).__name__}", "e.g. {'release': '2024-06'}")
-    return bool(lock), {str(k): str(v) for k, v in (keepers or {}).items()}
-
-
 def new_id() -> str:
     """A fresh id for a lookup's state (it owns nothing in PAI that could give one)."""
     return f"lookup-{uuid.uuid4().hex[:16]}"
@@ -128,24 +115,23 @@ def pending(news: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def check(olds: Mapping[str, Any], news: Mapping[str, Any], registry: Registry, *, move_hint: str) -> Checked:
     """Validate the arguments and resolve (or keep) the lookup. `move_hint` says how this user moves a lock."""
-    args = {k: news[k] for k in ARGUMENT_NAMES if news.get(k) is not None}
+    given = _given(news)
     try:
-        query, selection = parse_arguments(args)
-        lock, _ = options(args)
+        args = LookupArguments.parse(given)
     except InvalidQuery as error:
-        return Checked(dict(args), failures=[(error.parameter.split(".")[0], error)])
-    kept = _kept(olds, args) if lock else None
+        return Checked(given, failures=[(error.argument, error)])
+    kept = _kept(olds, args) if args.lock else None
     try:
         if kept is None:
-            return Checked({**args, **resolve(registry, query, selection)})
-        return Checked({**args, **kept}, warnings=_verify_lock(registry, kept, query, selection, move_hint))
+            return Checked({**given, **resolve(registry, args)})
+        return Checked({**given, **kept}, warnings=_verify_lock(registry, kept, args, move_hint))
     except LookupFailed as error:
-        return Checked(dict(args), failures=[("", error)])
+        return Checked(given, failures=[("", error)])
 
 
-def resolve(registry: Registry, query: ModelQuery, selection: Selection) -> dict[str, Any]:
+def resolve(registry: Registry, args: LookupArguments) -> dict[str, Any]:
     """The outputs known in preview, of a fresh resolution."""
-    values = resolved_values(find_model(registry, query, selection), query.describe())
+    values = resolved_values(find_model(registry, args.query, args.selection), args.query.describe())
     return {k: values[k] for k in PREVIEW_NAMES}
 
 
@@ -177,14 +163,13 @@ def complete(props: Mapping[str, Any], registry: Registry, *, move_hint: str) ->
 def read(props: Mapping[str, Any], registry: Registry, *, move_hint: str) -> dict[str, Any]:
     """The state after `pulumi refresh` (whole JSON included): a tracking lookup re-runs its query, a locked one is
     checked to still exist."""
-    args = {k: props[k] for k in ARGUMENT_NAMES if props.get(k) is not None}
-    query, selection = parse_arguments(args)
-    lock, _ = options(args)
-    kept = _outputs(props) if lock else None
+    given = _given(props)
+    args = LookupArguments.parse(given)
+    kept = _outputs(props) if args.lock else None
     if kept is None:
-        return complete({**args, **resolve(registry, query, selection)}, registry, move_hint=move_hint)
-    _verify_lock(registry, kept, query, selection, move_hint)
-    return complete({**args, **kept}, registry, move_hint=move_hint)
+        return complete({**given, **resolve(registry, args)}, registry, move_hint=move_hint)
+    _verify_lock(registry, kept, args, move_hint)
+    return complete({**given, **kept}, registry, move_hint=move_hint)
 
 
 def changed_properties(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
@@ -208,20 +193,25 @@ def _outputs(props: Mapping[str, Any]) -> dict[str, Any] | None:
     return values if values["uri"] and values["model_id"] and values["version_name"] else None
 
 
-def _kept(olds: Mapping[str, Any], args: Mapping[str, Any]) -> dict[str, Any] | None:
+def _given(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments that `props` sets (a resource's inputs or state)."""
+    return {k: props[k] for k in ARGUMENT_NAMES if props.get(k) is not None}
+
+
+def _kept(olds: Mapping[str, Any], args: LookupArguments) -> dict[str, Any] | None:
     """The old resolution, if it may be kept: the same query, selection and keepers (`lock` itself may change)."""
     kept = _outputs(olds)
     if kept is None:
         return None
-    old_args = {k: olds[k] for k in ARGUMENT_NAMES if olds.get(k) is not None}
     try:
-        same = parse_arguments(old_args) == parse_arguments(args) and options(old_args)[1] == options(args)[1]
+        old = LookupArguments.parse(_given(olds))
     except InvalidQuery:
-        same = False
+        return None
+    same = (old.query, old.selection, old.keepers) == (args.query, args.selection, args.keepers)
     return kept if same else None
 
 
-def _verify_lock(registry: Registry, kept: Mapping[str, Any], query: ModelQuery, selection: Selection, move_hint: str) -> list[str]:
+def _verify_lock(registry: Registry, kept: Mapping[str, Any], args: LookupArguments, move_hint: str) -> list[str]:
     """Fail if the kept version is gone; warn (return the text) if the query now picks another one.
 
     The query runs first: the models and versions it lists answer the existence check without more requests.
@@ -229,7 +219,7 @@ def _verify_lock(registry: Registry, kept: Mapping[str, Any], query: ModelQuery,
     model_id, version_name = str(kept["model_id"]), str(kept["version_name"])
     model_name = str(kept.get("resolved_model_name") or model_id)
     try:
-        newest: GetModelResult | None = find_model(registry, query, selection)
+        newest: GetModelResult | None = find_model(registry, args.query, args.selection)
         problem: LookupFailed | None = None
     except LookupFailed as error:
         newest, problem = None, error

@@ -7,25 +7,17 @@ plugin and the `pai-models` command, so all of them give the same answer for the
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import MODELS_OUTPUTS, QUERY, SELECTION, arguments, outputs
+from .contract import MODELS_OUTPUTS, outputs
 from .errors import NoVersionMatch
 from .query import ModelQuery
 from .registry import Registry
 from .selection import Selection, filter_models, pick_model, pick_version
 from .types import Model, ModelVersion
 
-__all__ = ["GetModelResult", "GetModelsResult", "find_model", "find_models", "parse_arguments", "pick_from"]
-
-
-def parse_arguments(args: Mapping[str, Any]) -> tuple[ModelQuery, Selection]:
-    """The validated query and selection named in `args` (other keys are ignored); raises `InvalidQuery`."""
-    query = ModelQuery.build(**{a.name: args[a.name] for a in arguments(QUERY) if a.name in args})
-    selection = Selection.build(**{a.name: args[a.name] for a in arguments(SELECTION) if a.name in args})
-    return query, selection
+__all__ = ["GetModelResult", "GetModelsResult", "find_model", "find_models", "pick_from"]
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ the same layers as `resource` (the dynamic provider for Python programs), and ho
 - `getModel` / `getModels` (invoke): `lookup.parse_arguments`, then `lookup.find_model` / `find_models`;
 - `ModelLookup` (check, diff, create, update, read, delete): `lifecycle`, exactly as `resource` runs it;
 - the schema it serves: `schema.build()`, derived from `contract`;
-- settings: its own config namespace (`pai-models:endpoint`, `pai-models:secretKey`, ...; the table is
-  `schema.PLUGIN_CONFIG`, derived from `settings.CONFIG_KEYS`) layered by `Settings.layered` over the
-  environment and Alibaba's default chain;
+- settings: its own config namespace (`pai-models:endpoint`, `pai-models:secretKey`, ...: every setting of
+  `contract.SETTINGS` under its `config_key`), resolved through the `doors.SCHEMA` door over the environment
+  and Alibaba's default chain; an unknown key fails `CheckConfig`, naming the closest known one;
 - one `registry.CachedRegistry` per resolved settings for the process's life (one engine operation),
   the same cache the dynamic provider uses, so identical lookups cost the requests of one.
 
@@ -26,11 +26,9 @@ import argparse
 import asyncio
 import functools
 import sys
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import grpc
-from pulumi.provider.experimental import server
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckFailure,
@@ -56,22 +54,23 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from . import enginelog, lifecycle, schema
+from . import enginelog, internals, lifecycle, schema
 from ._version import __version__
-from .contract import arguments, camel
-from .errors import ConfigurationError, InvalidQuery, PaiModelsError, Terms
+from .arguments import LookupArguments
+from .contract import PACKAGE, arguments
+from .doors import SCHEMA
+from .errors import ConfigurationError, InvalidQuery, PaiModelsError
+from .lifecycle import SCHEMA_NAMES as RESOURCE_NAMES
 from .lifecycle import UNKNOWN as UNKNOWN_TEXT
 from .lifecycle import has_unknown, move_command
-from .lookup import find_model, find_models, parse_arguments
+from .lookup import find_model, find_models
 from .registry import CachedRegistry, operation_registry
-from .settings import ENV_OF, ResolvedSettings, Settings
+from .settings import ResolvedSettings, check_config, resolve
 
 __all__ = ["PaiModelsProvider", "main"]
 
-#: ModelLookup's properties: snake_case name (lifecycle's) -> schema name (the wire's, `camel` of it, as the schema spells it).
-RESOURCE_NAMES: dict[str, str] = {name: camel(name) for name in (*lifecycle.ARGUMENT_NAMES, *lifecycle.OUTPUT_NAMES)}
-#: Config key in this plugin's namespace (`pai-models:endpoint`) -> Settings field.
-CONFIG_KEYS: dict[str, str] = {f"{schema.PACKAGE}:{key}": name for key, name in schema.PLUGIN_CONFIG.items()}
+#: How long a failed check waits for invokes the program may still send (see `PaiModelsProvider._failed`).
+_SETTLE_S = 0.25
 #: The schema this plugin serves, rendered once, at the first GetSchema.
 _schema_text = functools.cache(schema.render)
 
@@ -136,42 +135,17 @@ def _previewed(properties: dict[str, PropertyValue]) -> dict[str, PropertyValue]
 
 
 def _config(inputs: Mapping[str, PropertyValue], variables: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """This namespace's config keyed as `CONFIG_KEYS` (`pai-models:endpoint`): each key from the provider's inputs,
-    else from the engine's config variables (`pai-models:config:endpoint`)."""
-    config: dict[str, Any] = {}
-    for key in schema.PLUGIN_CONFIG:
-        variable = f"{schema.PACKAGE}:config:{key}"
-        if key in inputs:
-            config[f"{schema.PACKAGE}:{key}"] = _plain(inputs[key])
-        elif variables and variable in variables:
-            config[f"{schema.PACKAGE}:{key}"] = variables[variable]
+    """This namespace's config by full key (`pai-models:endpoint`), every key given (known or not): from the provider's
+    inputs (`endpoint`), else from the engine's config variables (`pai-models:config:endpoint`)."""
+    prefix = f"{PACKAGE}:config:"
+    config = {f"{PACKAGE}:{key[len(prefix):]}": value for key, value in (variables or {}).items() if key.startswith(prefix)}
+    config.update({f"{PACKAGE}:{key}": _plain(value) for key, value in inputs.items() if key != "version"})  # version: the plugin's
     return config
 
 
-#: Settings field -> this plugin's config key (for messages; `ENV_OF` gives its environment variable).
-_CONFIG_KEY_OF = {name: key for key, name in CONFIG_KEYS.items()}
-
-
-#: A program's terms in any language: schema names, and this plugin's config keys (`pai-models:region`), not the
-#: `alicloud:*` keys and `Settings(...)` of a Python program.
-SCHEMA_TERMS = Terms(
-    argument=camel,
-    assign=lambda name, value: f"{camel(name)} {value}",
-    switch_on=lambda name: f"set {camel(name)}",
-    exact_name="a modelName in double quotes",
-    region=f"set {_CONFIG_KEY_OF['region']} (pulumi config set {_CONFIG_KEY_OF['region']} cn-hangzhou) or "
-    f"{_CONFIG_KEY_OF['endpoint']}, or the environment variable {ENV_OF['region']} or {ENV_OF['endpoint']}",
-    credentials=f"set {_CONFIG_KEY_OF['access_key_id']} and {_CONFIG_KEY_OF['access_key_secret']} (pulumi config set --secret "
-    f"{_CONFIG_KEY_OF['access_key_secret']} ...), or {ENV_OF['access_key_id']} and "
-    f"{ENV_OF['access_key_secret']}, or a profile, RAM role or OIDC token that Alibaba's default chain finds",
-)
-
-
-def _one_line(error: PaiModelsError) -> str:
-    """`error` in one line, in `SCHEMA_TERMS`: a bad argument as `invalid modelName: ...`, anything else with its class."""
-    if isinstance(error, InvalidQuery):
-        return error.explain(SCHEMA_TERMS)
-    return f"{type(error).__name__}: {error.explain(SCHEMA_TERMS)}"
+def _one_line(error: BaseException) -> str | None:
+    """This package's error as the engine shows a failed call, in `SCHEMA` terms; None for anything else."""
+    return error.one_line(SCHEMA) if isinstance(error, PaiModelsError) else None
 
 
 # -- the provider -------------------------------------------------------------------------------------------
@@ -184,6 +158,7 @@ class PaiModelsProvider(Provider):
         self._engine_address = engine_address
         self._config: dict[str, Any] = {}
         self._settings: ResolvedSettings | None = None  # resolved from `_config` at the first lookup
+        self._invokes: set[asyncio.Future[Any]] = set()  # the lookups of invokes still running
 
     # -- configuration ---------------------------------------------------------------------------------
 
@@ -194,18 +169,18 @@ class PaiModelsProvider(Provider):
         a failure is not kept, so every lookup reports it).
         """
         if self._settings is None:
-            self._settings = Settings.layered(Settings.from_mapping(self._config, CONFIG_KEYS, "stack config"))
+            self._settings = resolve(SCHEMA, config=self._config)
         return operation_registry(self._settings)
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
         return GetSchemaResponse(schema=_schema_text())
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
-        """Refuse a config value of the wrong shape (e.g. `maxAttempts: many`) before anything runs."""
+        """Refuse an unknown key (`pai-models:endpiont`) or a value of the wrong shape (`maxAttempts: many`) before anything runs."""
         try:
-            Settings.from_mapping(_config(request.new_inputs), CONFIG_KEYS, "stack config")
+            check_config(_config(request.new_inputs))
         except ConfigurationError as error:
-            return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", _one_line(error))])
+            return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", error.one_line(SCHEMA))])
         return CheckResponse(inputs=request.new_inputs)
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
@@ -229,17 +204,20 @@ class PaiModelsProvider(Provider):
             return InvokeResponse(return_value={o.schema_name: UNKNOWN for o in outs})
 
         def lookup() -> dict[str, Any]:
-            query, selection = parse_arguments(args)
+            parsed = LookupArguments.parse(args)
             if request.tok == schema.GET_MODEL:
-                return find_model(self._registry(), query, selection).outputs()
-            return find_models(self._registry(), query).outputs()
+                return find_model(self._registry(), parsed.query, parsed.selection).outputs()
+            return find_models(self._registry(), parsed.query).outputs()
 
+        running = asyncio.ensure_future(asyncio.to_thread(lookup))
+        self._invokes.add(running)
+        running.add_done_callback(self._invokes.discard)
         try:
-            values = await asyncio.to_thread(lookup)
+            values = await running
         except InvalidQuery as error:
-            return InvokeResponse(failures=[CheckFailure(camel(error.parameter.split(".")[0]), _one_line(error))])
+            return InvokeResponse(failures=[CheckFailure(RESOURCE_NAMES.get(error.argument, error.argument), error.one_line(SCHEMA))])
         except PaiModelsError as error:
-            return InvokeResponse(failures=[CheckFailure("", _one_line(error))])
+            return InvokeResponse(failures=[CheckFailure("", error.one_line(SCHEMA))])
         return InvokeResponse(return_value=_to_wire(values, out_names))
 
     # -- ModelLookup -------------------------------------------------------------------------------------
@@ -256,11 +234,21 @@ class PaiModelsProvider(Provider):
                 lambda: lifecycle.check(olds, news, self._registry(), move_hint=move_command(request.urn))
             )
         except PaiModelsError as error:  # settings or the API: the whole lookup failed
-            return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", _one_line(error))])
+            return await self._failed(CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", error.one_line(SCHEMA))]))
         for message in checked.warnings:
             await self._warn(message, request.urn)
-        failures = [CheckFailure(camel(p), _one_line(error)) for p, error in checked.failures]
-        return CheckResponse(inputs=_to_wire(checked.inputs, RESOURCE_NAMES), failures=failures)
+        failures = [CheckFailure(RESOURCE_NAMES.get(p, p), error.one_line(SCHEMA)) for p, error in checked.failures]
+        response = CheckResponse(inputs=_to_wire(checked.inputs, RESOURCE_NAMES), failures=failures)
+        return await self._failed(response) if failures else response
+
+    async def _failed(self, response: CheckResponse) -> CheckResponse:
+        """A failed check, answered once no invoke has run for `_SETTLE_S`: the engine ends the operation at a failed
+        check and closes this plugin, and an invoke answered (or sent) after that would lose its own error."""
+        while True:
+            await asyncio.gather(*self._invokes, return_exceptions=True)
+            await asyncio.sleep(_SETTLE_S)
+            if not self._invokes:
+                return response
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         """An update of exactly the properties whose values changed (a detailed diff); never a replacement."""
@@ -312,43 +300,12 @@ class PaiModelsProvider(Provider):
         await asyncio.to_thread(enginelog.warn, self._engine_address, message, urn)
 
 
-# -- serving: one-line errors ---------------------------------------------------------------------------------
-
-
-class _Servicer(server.ProviderServicer):
-    """The experimental server's servicer, except that an error of this package is its one-line message.
-
-    The server reports any exception a provider method raises with a Python traceback appended (the original
-    exception is the `__context__` of the one it raises); `read` (a locked version gone, no match on refresh)
-    and an unresolved `create`/`update` raise this package's errors, which a user reads as one line.
-    """
-
-    async def _without_traceback(self, call: Callable[[Any, Any], Awaitable[Any]], request: Any, context: grpc.aio.ServicerContext) -> Any:
-        try:
-            return await call(request, context)
-        except Exception as error:
-            original = error.__context__
-            if isinstance(original, PaiModelsError):
-                await context.abort(grpc.StatusCode.UNKNOWN, _one_line(original))
-            raise
-
-    async def Create(self, request: Any, context: grpc.aio.ServicerContext) -> Any:  # gRPC names the methods
-        return await self._without_traceback(super().Create, request, context)
-
-    async def Update(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        return await self._without_traceback(super().Update, request, context)
-
-    async def Read(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        return await self._without_traceback(super().Read, request, context)
-
-
 def main() -> None:
     """`pulumi-resource-pai-models <engine address>`: serve the plugin (the engine starts it, reads its port)."""
     parser = argparse.ArgumentParser(prog="pulumi-resource-pai-models", description="The pai-models Pulumi provider plugin (gRPC).")
     parser.add_argument("engine", help="the engine's address, given by the Pulumi CLI")
     known, _ = parser.parse_known_args()
-    server.ProviderServicer = _Servicer  # type: ignore[misc]  # server.main builds the servicer by this name
-    server.main(sys.argv[1:], __version__, PaiModelsProvider(known.engine))
+    internals.serve_plugin(sys.argv[1:], __version__, PaiModelsProvider(known.engine), _one_line)
 
 
 if __name__ == "__main__":

@@ -190,9 +190,11 @@ def _tags(value: Any) -> tuple[tuple[str, str], ...]:
         if key is None:
             raise InvalidQuery("tags.key", "is missing", "a non-empty string")
         key_text = text_argument("tags.key", key, allow_empty=False) or ""
+        if val is None:  # unset: no filter (Pulumi drops a null map value before a provider sees it: so does every door)
+            continue
         if isinstance(val, (int, float)) and not isinstance(val, bool):
             val = str(val)
-        pairs.append((key_text, text_argument("tags.value", "" if val is None else val) or ""))
+        pairs.append((key_text, text_argument("tags.value", val) or ""))
     return tuple(dict.fromkeys(pairs))
 
 

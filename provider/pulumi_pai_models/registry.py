@@ -9,7 +9,6 @@ nothing stale is served: the next preview asks PAI again.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
@@ -17,7 +16,7 @@ from typing import Protocol, TypeVar
 
 from .client import PaiModelsClient, shared_client
 from .query import ModelQuery
-from .settings import ResolvedSettings, Settings
+from .settings import ResolvedSettings
 from .types import Model, ModelVersion
 
 __all__ = ["CachedRegistry", "Registries", "Registry", "begin_operation", "operation_registry"]
@@ -126,22 +125,12 @@ class Registries:
 _PROVIDER_PROCESS = Registries()
 
 
-@functools.lru_cache(maxsize=16)
-def _layered(config: Settings | None) -> ResolvedSettings:
-    return Settings.layered(config)
-
-
-def operation_registry(settings: Settings | None) -> CachedRegistry:
-    """This provider process's registry for these settings: identical lookups in its operation share requests.
-
-    Settings not resolved yet (a stack config's) are layered over the environment once per operation, not on
-    every call: the dynamic provider is unpickled and configured anew for each call the engine makes.
-    """
-    return _PROVIDER_PROCESS.get(settings if isinstance(settings, ResolvedSettings) else _layered(settings))
+def operation_registry(settings: ResolvedSettings) -> CachedRegistry:
+    """This provider process's registry for these settings: identical lookups in its operation share requests."""
+    return _PROVIDER_PROCESS.get(settings)
 
 
 def begin_operation() -> None:
-    """Forget every answer (and resolved setting): the next lookups ask PAI again. The engine never needs this (each
-    operation has its own provider process); a test that drives a provider through several operations does."""
+    """Forget every answer: the next lookups ask PAI again. The engine never needs this (each operation has its own
+    provider process); a test that drives a provider through several operations does."""
     _PROVIDER_PROCESS.clear()
-    _layered.cache_clear()

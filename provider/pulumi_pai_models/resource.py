@@ -3,10 +3,10 @@
 It owns nothing in PAI: `delete` removes nothing. What it does on each engine call is the shared
 lookup lifecycle (`lifecycle`); this module only adapts it to Pulumi's dynamic provider protocol:
 - `uri` is known in `pulumi preview`: the lookup runs in `check`, whose answer the engine shows then;
-- warnings (a locked lookup that is behind) go to the engine as real warnings, through the engine
-  address the provider process is started with;
+- warnings (a locked lookup that is behind) go to the engine as real warnings on the resource, once per
+  resource and operation;
 - errors of this package reach the engine as their one-line message, in `read` too, never as a
-  Python traceback.
+  Python traceback (what this needs of Pulumi's internals is in `internals`).
 
 Credentials never enter inputs, outputs or state: the provider reads them in `configure()` from the
 stack config, else the environment and Alibaba's default chain. The provider class is importable,
@@ -16,9 +16,9 @@ could not be pickled.
 
 from __future__ import annotations
 
-import sys
-import traceback
-from types import FrameType, ModuleType
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -33,74 +33,51 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from . import enginelog, lifecycle
-from .errors import InvalidQuery, PaiModelsError
+from . import enginelog, internals, lifecycle
+from .arguments import ARGUMENT_NAMES
+from .contract import SETTINGS
+from .doors import PYTHON
+from .errors import PaiModelsError
+from .functions import in_program_terms
 from .query import Condition
-from .registry import CachedRegistry, begin_operation, operation_registry
-from .settings import Settings
+from .registry import CachedRegistry, operation_registry
+from .registry import begin_operation as _forget_answers
+from .settings import ResolvedSettings, check_config_keys, resolve
 
-__all__ = ["ModelLookup", "ModelLookupProvider", "begin_operation"]  # begin_operation: for tests, from registry
+__all__ = ["ModelLookup", "ModelLookupProvider", "begin_operation"]
 
-# -- what the dynamic provider server does not offer: the URN, warnings, one-line errors ------------------
-
-
-def _request_urn() -> str | None:
-    """The URN of the resource the engine is asking about, read from the dynamic provider server's `request`.
-
-    Pulumi's dynamic provider passes no URN to `check`; the gRPC request it is serving has one, in the
-    frame of its `Check`/`Read` method below ours. None when not running under that server (tests).
-    """
-    frame: FrameType | None = sys._getframe(1)
-    while frame is not None:
-        request = frame.f_locals.get("request")
-        urn = getattr(request, "urn", None)
-        if isinstance(urn, str) and urn:
-            return urn
-        frame = frame.f_back
-    return None
+#: Every stack config key a setting is read from (what `configure` keeps of the stack config).
+_CONFIG_KEYS = tuple(key for s in SETTINGS for key in s.config_keys)
 
 
-def _engine_address() -> str | None:
-    """The engine's address, which the engine gives the dynamic provider process as its first argument."""
-    return sys.argv[1] if len(sys.argv) > 1 and ":" in sys.argv[1] else None
+def _one_line(error: BaseException) -> str | None:
+    """This package's error as the engine shows a failed call of the dynamic provider; None for anything else."""
+    return error.one_line(PYTHON) if isinstance(error, PaiModelsError) else None
 
 
-def _reason(error: PaiModelsError) -> str:
-    """A check failure's text: a bad argument as `invalid model_name: ...`, anything else with its class name."""
-    return str(error) if isinstance(error, InvalidQuery) else f"{type(error).__name__}: {error}"
+internals.one_line_errors(_one_line)
 
 
-class _OneLineErrors(ModuleType):
-    """Stands in for `traceback` in Pulumi's dynamic provider server, which reports any failure as a formatted
-    traceback: for this package's errors it gives the message alone, the same line `check` gives."""
-
-    def __init__(self) -> None:
-        super().__init__("traceback")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(traceback, name)
-
-    def format_exc(self, limit: int | None = None, chain: bool = True) -> str:
-        error = sys.exc_info()[1]
-        if isinstance(error, PaiModelsError):
-            return f"{type(error).__name__}: {error}"
-        return traceback.format_exc(limit, chain)
+def begin_operation() -> None:
+    """Start a new engine operation in this process: forget every answer, resolved setting and sent warning. The engine
+    never needs this (each operation has its own provider process); a test that drives several operations does."""
+    _forget_answers()
+    _settings.cache_clear()
+    enginelog.forget()
 
 
-def _install_one_line_errors() -> None:
-    """Give the dynamic provider server, if this process is one, `_OneLineErrors` for `traceback`."""
-    server = sys.modules.get("__main__")
-    spec = getattr(server, "__spec__", None)
-    if server is not None and getattr(spec, "name", None) == "pulumi.dynamic.__main__" and not isinstance(
-        getattr(server, "traceback", None), _OneLineErrors
-    ):
-        server.traceback = _OneLineErrors()  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class _StackConfig:
+    """The stack config values of the settings' keys, as the engine gave them to `configure` (out of repr: secrets)."""
+
+    values: tuple[tuple[str, Any], ...] = field(default=(), repr=False)
 
 
-_install_one_line_errors()
-
-
-# -- the provider -------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _settings(config: _StackConfig) -> ResolvedSettings:
+    """The settings of a stack config over the environment: once per operation, since the dynamic provider is
+    unpickled and configured anew for each call the engine makes."""
+    return resolve(PYTHON, config=dict(config.values))
 
 
 class ModelLookupProvider(ResourceProvider):
@@ -110,25 +87,25 @@ class ModelLookupProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Keep the stack config's settings (`alicloud:*`, `pai-models:*`); the engine passes secrets decrypted."""
-        self._config_settings = Settings.from_config(req.config.get)
+        """Keep the stack config's settings (`pai-models:*`, `alicloud:*`); the engine passes secrets decrypted."""
+        self._config = _StackConfig(tuple((key, value) for key in _CONFIG_KEYS if (value := req.config.get(key)) is not None))
 
     def _registry(self) -> CachedRegistry:
-        return operation_registry(getattr(self, "_config_settings", None))
+        return operation_registry(_settings(getattr(self, "_config", _StackConfig())))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the arguments and resolve (or keep, when locked) the lookup, so its values are known in preview."""
         unresolved = lifecycle.pending(news)
         if unresolved is not None:  # part of the query is not known yet in this preview: resolve later
             return CheckResult(unresolved, [])
-        urn = _request_urn()
+        urn = internals.request_urn()
         try:
             checked = lifecycle.check(_olds, news, self._registry(), move_hint=lifecycle.move_command(urn))
         except PaiModelsError as error:  # settings or the API: the whole lookup failed
-            return CheckResult(dict(news), [CheckFailure("", _reason(error))])
+            return CheckResult(dict(news), [CheckFailure("", error.one_line(PYTHON))])
         for message in checked.warnings:
-            enginelog.warn(_engine_address(), message, urn)
-        return CheckResult(checked.inputs, [CheckFailure(p, _reason(error)) for p, error in checked.failures])
+            enginelog.warn(internals.engine_address(), message, urn)
+        return CheckResult(checked.inputs, [CheckFailure(p, error.one_line(PYTHON)) for p, error in checked.failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """An update when an argument or anything it resolved to changed; otherwise no change."""
@@ -137,28 +114,31 @@ class ModelLookupProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Nothing is created in PAI; the outputs are the values `check` resolved."""
-        finished = lifecycle.finish(props, self._registry(), move_hint=lifecycle.move_command(_request_urn()))
-        return CreateResult(lifecycle.new_id(), finished)
+        return CreateResult(lifecycle.new_id(), self._finish(lifecycle.finish, props))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """The new values `check` resolved (never an empty result: that would wipe the outputs)."""
-        return UpdateResult(lifecycle.finish(news, self._registry(), move_hint=lifecycle.move_command(_request_urn())))
+        return UpdateResult(self._finish(lifecycle.finish, news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
-        outs = lifecycle.read(props, self._registry(), move_hint=lifecycle.move_command(_request_urn()))
+        outs = self._finish(lifecycle.read, props)
         return ReadResult(id_, outs, lifecycle.state_inputs(outs))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """A lookup owns nothing: nothing to delete in PAI."""
 
+    def _finish(self, step: Callable[..., dict[str, Any]], props: dict[str, Any]) -> dict[str, Any]:
+        return step(props, self._registry(), move_hint=lifecycle.move_command(internals.request_urn()))
+
 
 class ModelLookup(pulumi.dynamic.Resource, module="pai-models", name="ModelLookup"):
     """A PAI model lookup as a resource: `uri` of the chosen version feeds deployments, and changes show in preview.
 
-    The arguments are those of `get_model`, plus `lock` and `keepers` (rollout control). Its outputs are
-    `model_id`, `resolved_model_name`, `version_name`, `uri`, `model`, `model_version` and `query_summary`;
-    every argument is also readable under its own name (`lookup.model_name` is the filter the program gave).
+    Its outputs are `model_id`, `resolved_model_name`, `version_name`, `uri`, `model`, `model_version` and
+    `query_summary`; every argument is also readable under its own name (`lookup.model_name` is the filter the
+    program gave). Tracking (the default), it resolves on every preview and update, and a newer match is an update;
+    locked, it keeps its first resolution and warns when the query picks a newer one.
     """
 
     model_id: pulumi.Output[str]
@@ -195,13 +175,46 @@ class ModelLookup(pulumi.dynamic.Resource, module="pai-models", name="ModelLooku
         keepers: pulumi.Input[dict[str, str] | None] = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        """The same filters and selection as `get_model`; bad arguments fail in `check`, naming the property."""
-        args = {k: v for k, v in locals().items() if k in lifecycle.ARGUMENT_NAMES}
-        conditions = args.get("conditions")
+        """A lookup with the filters and selection of `get_model`; a bad argument fails its check, naming it.
+
+        Args:
+            resource_name: The resource's name in the stack.
+            workspace_id: Only your models in this workspace (public models are listed whatever it says).
+            model_name: Model name contains this text (case-insensitive); in double quotes ('"my-model"') an exact name.
+            label: A label key or value contains this text.
+            provider: Public models of this provider, e.g. pai; unset: your own models.
+            domain: Domain, e.g. nlp or cv.
+            task: Task, e.g. text-generation.
+            origin: Origin, e.g. ModelScope or HuggingFace.
+            query: Free text matched in the name, domain, task, label keys and values.
+            model_type: Model type, e.g. Checkpoint or LoRA.
+            collections: In any of these collections.
+            tags: Has every one of these tags (key: value); a tag without a value (None, null) is no filter.
+            conditions: Every condition holds, e.g. ParameterSize<3000; operators < <= > >= = != (or LessThan, ...).
+            order: ASC (default) or DESC, by creation time.
+            sort_by: The field the server sorts by; PAI supports only GmtCreateTime.
+            name_regex: Keep models whose name matches this Python regular expression (applied here).
+            most_recent: If several models match, take the newest (ties: the greatest ModelId).
+            version: This exact version name (default: the model's latest version).
+            approval_status: The newest version with this status: Approved, Pending or Rejected.
+            lock: Keep the first resolution (same model, version and uri) until `pulumi up --replace` or a change of
+                keepers; warn when the query picks a newer one.
+            keepers: Any values; changing one resolves a locked lookup afresh, so the move shows in the program's diff.
+            opts: Options of the resource (`pulumi.ResourceOptions`).
+        """
+        internals.exit_on_interrupt()
+        config = internals.program_config()
+        if config is not None:  # settings are read in the provider process, which cannot list the keys: check them here
+            try:
+                check_config_keys(config)
+            except PaiModelsError as error:
+                raise in_program_terms(error) from None
+        given = {k: v for k, v in locals().items() if k in ARGUMENT_NAMES}
+        conditions = given.get("conditions")
         if isinstance(conditions, Condition):
             conditions = [conditions]
         if isinstance(conditions, (list, tuple)):
-            args["conditions"] = [c.as_dict() if isinstance(c, Condition) else c for c in conditions]
-        props: dict[str, Any] = {k: v for k, v in args.items() if v is not None}
+            given["conditions"] = [c.as_dict() if isinstance(c, Condition) else c for c in conditions]
+        props: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         props.update(dict.fromkeys(lifecycle.OUTPUT_NAMES))
         super().__init__(ModelLookupProvider(), resource_name, props, opts)

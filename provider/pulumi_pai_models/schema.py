@@ -1,9 +1,9 @@
 """The Pulumi package schema of the `pai-models` provider plugin, derived from the contract.
 
 Every function argument, resource input and output comes from `contract.py` (names via
-`Argument.schema_name` / `camel`, shapes via `Argument.kind`); the provider configuration comes from
-`settings.CONFIG_KEYS` (`PLUGIN_CONFIG`), the environment variables and defaults its docs name from
-`settings.ENV_KEYS` and `Settings.DEFAULTS`. Nothing here lists an argument by hand. The schema file
+`Argument.schema_name` / `camel`, shapes via `Argument.kind`), and so does the provider configuration:
+every setting of `contract.SETTINGS` under its config key, with its doc, default, range and environment
+variables. Nothing here lists an argument or a setting by hand. The schema file
 `schema/pai-models.json` is this module's output:
 
     python -m pulumi_pai_models.schema > schema/pai-models.json
@@ -18,44 +18,35 @@ import sys
 from typing import Any
 
 from ._version import __version__
-from .contract import MODELS_OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, Argument, Group, Kind, Output, arguments, camel, outputs
-from .settings import CONFIG_KEYS, ENV_OF, LIMITS, SECRET_FIELDS, Settings
+from .contract import (
+    MODELS_OUTPUTS,
+    PACKAGE,
+    QUERY,
+    RESOURCE_ONLY,
+    SELECTION,
+    SETTINGS,
+    Argument,
+    Group,
+    Kind,
+    Output,
+    Setting,
+    arguments,
+    camel,
+    outputs,
+)
 
 __all__ = [
     "FUNCTIONS",
     "PACKAGE",
-    "PLUGIN_CONFIG",
     "RESOURCE",
     "build",
     "main",
     "render",
 ]
 
-#: The plugin's name: `pulumi-resource-pai-models`, tokens `pai-models:index:...`, config `pai-models:...`.
-PACKAGE = "pai-models"
 RESOURCE = f"{PACKAGE}:index:ModelLookup"
 GET_MODEL = f"{PACKAGE}:index:getModel"
 GET_MODELS = f"{PACKAGE}:index:getModels"
-
-#: The plugin's configuration key (its own namespace: `pai-models:<key>`) -> Settings field. Derived from the
-#: stack config keys the dynamic provider reads (`alicloud:region` -> `region`, `pai-models:endpoint` -> `endpoint`),
-#: so both read the same settings under the same short names.
-PLUGIN_CONFIG: dict[str, str] = {key.split(":", 1)[1]: name for key, name in CONFIG_KEYS.items()}
-
-#: Each setting's description; `{env}` is its environment variable, `{default}` its default (`Settings.DEFAULTS`).
-_SETTING_DOCS: dict[str, str] = {
-    "region": "The PAI region, e.g. cn-hangzhou (else {env}). The endpoint is aiworkspace.<region>.aliyuncs.com.",
-    "access_key_id": "The access key id (else {env}, else Alibaba's default credential chain).",
-    "access_key_secret": "The access key secret; set it with `pulumi config set --secret` (else {env}).",
-    "security_token": "An STS security token, with a temporary access key pair (else {env}).",
-    "endpoint": "An explicit endpoint, host[:port] or http(s)://host:port, e.g. the local emulator (else {env}).",
-    "protocol": "{default} (default), or http with an explicit endpoint only (else {env}).",
-    "vpc": "Use the region's VPC endpoint, aiworkspace-vpc.<region>.aliyuncs.com.",
-    "read_timeout_ms": "Read timeout of one API call, in milliseconds (default {default}).",
-    "connect_timeout_ms": "Connect timeout of one API call, in milliseconds (default {default}).",
-    "max_attempts": "Attempts per API call, retries of throttling, 5xx answers and timeouts included (default {default}).",
-    "max_concurrency": "Pages of a listing read at the same time (default {default}).",
-}
 
 _CONDITION_TEXT = (
     " Each condition is text `COLUMN OP VALUE`, e.g. `ParameterSize<3000` or `GmtCreateTime>=2024-01-31T00:00:00Z`; "
@@ -85,16 +76,24 @@ def _inputs(args: tuple[Argument, ...]) -> dict[str, Any]:
     return {a.schema_name: _property(a.kind, a.doc) for a in args}
 
 
-def _setting_kind(name: str) -> Kind:
-    return "integer" if name in LIMITS else "boolean" if name == "vpc" else "string"
+def _setting_doc(declared: Setting) -> str:
+    """A setting's description in the schema: its doc, default, range and environment variables."""
+    parts = [declared.doc]
+    if declared.default is not None:
+        default = str(declared.default).lower() if isinstance(declared.default, bool) else declared.default
+        parts.append(f"Default: {default}.")
+    if declared.limits is not None or declared.choices:
+        parts.append(f"Allowed: {declared.allowed}.")
+    parts.append(f"Else the environment variable {' or '.join(declared.env)}.")
+    return " ".join(parts)
 
 
 def _config() -> dict[str, Any]:
-    config = {}
-    for key, name in PLUGIN_CONFIG.items():
-        doc = _SETTING_DOCS[name].format(env=ENV_OF.get(name), default=Settings.DEFAULTS.get(name))
-        config[key] = _property(_setting_kind(name), doc, secret=name in SECRET_FIELDS)
-    return config
+    """The provider's configuration: every setting, under its key in this package's namespace."""
+    return {
+        declared.config_key.split(":", 1)[1]: _property(declared.kind, _setting_doc(declared), secret=declared.secret)
+        for declared in SETTINGS
+    }
 
 
 #: Function token -> (its argument groups, its outputs).

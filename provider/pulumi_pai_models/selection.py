@@ -64,8 +64,8 @@ class Selection:
         if version is not None and approval_status is not None:
             raise InvalidQuery(
                 "version",
-                "cannot be combined with approval_status",
-                "either version (one exact version) or approval_status (the newest with it)",
+                "cannot be combined with {approval_status}",
+                "either {version} (one exact version) or {approval_status} (the newest with it)",
             )
         return cls(most_recent=most_recent, version=version, approval_status=approval_status)
 

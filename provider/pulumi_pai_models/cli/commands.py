@@ -11,17 +11,17 @@ from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
 from .. import lifecycle, lookup, schema
+from ..arguments import ARGUMENT_NAMES, LookupArguments
 from ..client import PaiModelsClient
 from ..contract import DYNAMIC_RESOURCE_TYPE
+from ..doors import PYTHON, SCHEMA, Door
 from ..errors import InvalidQuery, LookupFailed
 from ..registry import CachedRegistry
-from .messages import EXIT_INTERNAL, EXIT_OK, PROG
-from .parser import query_from_args, selection_from_args, settings_from_args
+from .messages import EXIT_BEHIND, EXIT_FAILED, EXIT_OK, PROG
+from .parser import arguments_from_args, settings_from_args
 from .render import Progress, encodable, render_result, render_table, to_json
 
 __all__ = ["COMMANDS", "LOOKUP_TYPES", "OutdatedRow", "lookups_in_state"]
-
-EXIT_BEHIND = EXIT_INTERNAL  # `outdated`: at least one lookup is behind
 
 #: The resource types of ModelLookup: the dynamic resource of Python programs and the provider plugin's.
 LOOKUP_TYPES = (DYNAMIC_RESOURCE_TYPE, schema.RESOURCE)
@@ -32,7 +32,7 @@ def _registry(args: argparse.Namespace) -> CachedRegistry:
 
 
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
-    query = query_from_args(args)
+    query = arguments_from_args(args).query
     registry = _registry(args)
     with Progress("listing models..."):
         result = lookup.find_models(registry, query)
@@ -49,11 +49,10 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_get(args: argparse.Namespace, out: TextIO) -> int:
-    query = query_from_args(args)
-    selection = selection_from_args(args)
+    wanted = arguments_from_args(args)
     registry = _registry(args)
     with Progress("looking up the model..."):
-        result = lookup.find_model(registry, query, selection)
+        result = lookup.find_model(registry, wanted.query, wanted.selection)
     if args.output == "json":
         out.write(to_json(result.outputs()))
     elif args.output == "table":
@@ -108,28 +107,32 @@ def _has_encrypted(value: Any) -> bool:
     return value is _ENCRYPTED
 
 
-def lookups_in_state(state: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(URN, outputs by the lifecycle's names) of each ModelLookup in `pulumi stack export` output (the plugin's state
-    spells them in camelCase); raises InvalidQuery when it is not such an output."""
-    deployment = state.get("deployment") if isinstance(state, Mapping) else None
-    resources = deployment.get("resources") if isinstance(deployment, Mapping) else None
+def lookups_in_state(state: Any) -> Iterator[tuple[str, Door, dict[str, Any]]]:
+    """(URN, the door of the program that declared it, outputs by the lifecycle's names) of each ModelLookup in
+    `pulumi stack export` output (the plugin's state spells them in camelCase); raises InvalidQuery when it is not such
+    an output."""
+    export = "pulumi stack export > state.json"
+    deployment = state.get("deployment") if isinstance(state, Mapping) and "version" in state else None
+    if not isinstance(deployment, Mapping):
+        raise InvalidQuery("state", "is not the output of `pulumi stack export` (no version and deployment)", export)
+    # A stack never deployed, or destroyed, exports a deployment without resources: nothing to check.
+    resources = deployment.get("resources") or []
     if not isinstance(resources, list):
-        raise InvalidQuery(
-            "state", "is not the output of `pulumi stack export` (no deployment.resources)", "pulumi stack export > state.json"
-        )
+        raise InvalidQuery("state", "is not the output of `pulumi stack export` (deployment.resources is not a list)", export)
     for resource in resources:
         if isinstance(resource, Mapping) and resource.get("type") in LOOKUP_TYPES and not resource.get("delete"):
             outputs = resource.get("outputs") or resource.get("inputs") or {}
+            door = PYTHON
             if resource.get("type") == schema.RESOURCE:
-                outputs = {name: outputs[wire] for name, wire in lifecycle.SCHEMA_NAMES.items() if wire in outputs}
-            yield str(resource.get("urn")), {k: _plain(v) for k, v in outputs.items()}
+                outputs, door = {name: outputs[wire] for name, wire in lifecycle.SCHEMA_NAMES.items() if wire in outputs}, SCHEMA
+            yield str(resource.get("urn")), door, {k: _plain(v) for k, v in outputs.items()}
 
 
 def outdated_rows(state: Any, registry: CachedRegistry) -> list[OutdatedRow]:
     """Each lookup's held version against the newest match of its query."""
     rows = []
-    for urn, props in lookups_in_state(state):
-        args = {k: props[k] for k in lifecycle.ARGUMENT_NAMES if props.get(k) is not None}
+    for urn, door, props in lookups_in_state(state):
+        args = {k: props[k] for k in ARGUMENT_NAMES if props.get(k) is not None}
         held = (str(props.get("version_name") or "-"), str(props.get("uri") or "-"))
         name = str(props.get("resolved_model_name") or props.get("model_id") or "-")
         secret = sorted(k for k, v in args.items() if _has_encrypted(v))
@@ -137,13 +140,13 @@ def outdated_rows(state: Any, registry: CachedRegistry) -> list[OutdatedRow]:
             problem = f"its argument(s) {', '.join(secret)} are secret: export the state with `pulumi stack export --show-secrets`"
             rows.append(OutdatedRow(urn, args.get("lock") is True, name, *held, "-", "-", "failed", problem))
             continue
-        query, selection = lookup.parse_arguments(args)
-        lock, _ = lifecycle.options(args)
         try:
-            newest = lookup.find_model(registry, query, selection)
-        except LookupFailed as error:
-            rows.append(OutdatedRow(urn, lock, name, *held, "-", "-", "failed", str(error)))
+            wanted = LookupArguments.parse(args)
+            newest = lookup.find_model(registry, wanted.query, wanted.selection)
+        except (InvalidQuery, LookupFailed) as error:
+            rows.append(OutdatedRow(urn, args.get("lock") is True, name, *held, "-", "-", "failed", error.explain(door)))
             continue
+        lock = wanted.lock
         behind = (newest.model_id, newest.version_name) != (props.get("model_id"), props.get("version_name"))
         rows.append(OutdatedRow(urn, lock, name, *held, newest.version_name, newest.uri, "behind" if behind else "current"))
     return rows
@@ -151,7 +154,7 @@ def outdated_rows(state: Any, registry: CachedRegistry) -> list[OutdatedRow]:
 
 def _render_outdated(rows: list[OutdatedRow]) -> str:
     if not rows:
-        return "no ModelLookup in this state\n"
+        return "nothing to check: no ModelLookup in this state\n"
     lines = []
     for row in rows:
         mode = "locked" if row.locked else "tracking"
@@ -185,7 +188,8 @@ def run_outdated(args: argparse.Namespace, out: TextIO) -> int:
         out.write(to_json([asdict(row) for row in rows]))
     else:
         out.write(encodable(_render_outdated(rows), out))
-    return EXIT_BEHIND if any(row.status != "current" for row in rows) else EXIT_OK
+    statuses = {row.status for row in rows}
+    return EXIT_FAILED if "failed" in statuses else EXIT_BEHIND if "behind" in statuses else EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {"list": run_list, "get": run_get, "outdated": run_outdated}

@@ -1,8 +1,9 @@
-"""The command's flags, and what they ask for: the filter and selection flags come from the contract.
+"""The command's flags, and what they ask for: the filter, selection and settings flags come from the contract.
 
-`build_parser()` makes one flag per argument that `contract.ARGUMENTS` gives a flag (its help is the
-argument's doc), plus `--exact-name` (an exact `model_name`) and the settings flags; `query_from_args`,
-`selection_from_args` and `settings_from_args` turn parsed flags into the library's objects.
+`build_parser()` makes one flag per argument that `contract.ARGUMENTS` gives a flag and one per setting that
+`contract.SETTINGS` gives one (their help is the declaration's doc), plus `--exact-name` (an exact
+`model_name`) and `--timeout-ms` (both timeouts); `arguments_from_args` and `settings_from_args` turn parsed
+flags into the library's objects.
 """
 
 from __future__ import annotations
@@ -11,23 +12,22 @@ import argparse
 from typing import Any, NoReturn
 
 from .._version import __version__
-from ..contract import QUERY, SELECTION, Argument, arguments
+from ..arguments import LookupArguments
+from ..contract import CREDENTIALS, QUERY, SELECTION, SETTINGS, Argument, Setting, arguments, setting
+from ..doors import CLI
 from ..errors import InvalidQuery
-from ..query import ModelQuery
-from ..selection import Selection
-from ..settings import LIMITS, Settings
+from ..settings import ResolvedSettings, resolve
 from .messages import EXIT_BAD_INPUT, EXIT_CODES, PROG
 
-__all__ = ["SETTING_FLAGS", "build_parser", "query_from_args", "selection_from_args", "settings_from_args"]
+__all__ = ["arguments_from_args", "build_parser", "settings_from_args"]
 
 EXIT_EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in EXIT_CODES.items())
 
-SETTINGS_EPILOG = """\
-settings: the flags, else the environment (ALIBABA_CLOUD_REGION_ID, PAI_MODELS_ENDPOINT,
-PAI_MODELS_PROTOCOL). An empty flag (--endpoint '') is an error, not "unset": leave the flag out.
-Credentials are never flags: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and
-ALIBABA_CLOUD_SECURITY_TOKEN), else Alibaba's default chain (profiles in ~/.alibabacloud, ECS RAM role,
-OIDC/RRSA)."""
+SETTINGS_EPILOG = f"""\
+settings: the flags, else the environment: {", ".join(s.env[0] for s in SETTINGS if s.name not in CREDENTIALS)}.
+An empty flag (--endpoint '') is an error, not "unset": leave the flag out.
+Credentials are never flags: {CLI.where("access_key_id", "access_key_secret")} (and {setting("security_token").env[0]}),
+else Alibaba's default chain (profiles in ~/.alibabacloud, ECS RAM role, OIDC/RRSA)."""
 
 LIST_EXAMPLES = """\
 examples:
@@ -54,8 +54,9 @@ examples:
   pai-models outdated --state state.json --output json
 
 Re-runs the query of each ModelLookup in a stack's exported state (its arguments as the program
-gave them) and compares the newest match with the version the stack holds. Exit 0: all current;
-1: at least one lookup is behind (a locked one, or a tracking one not yet updated)."""
+gave them) and compares the newest match with the version the stack holds. Exit 0: all current (or
+no ModelLookup at all, e.g. a stack never deployed); 6: at least one is behind (a locked one, or a
+tracking one not yet updated); 7: at least one no longer resolves."""
 
 MAIN_EXAMPLES = """\
 examples:
@@ -65,19 +66,6 @@ examples:
   pai-models emulator --port 8080
   pai-models get --help"""
 
-#: Settings field -> the flag that sets it (named as the source of a bad value).
-SETTING_FLAGS = {
-    "region": "--region",
-    "endpoint": "--endpoint",
-    "protocol": "--protocol",
-    "page_size": "--page-size",
-    "max_concurrency": "--max-concurrency",
-    "read_timeout_ms": "--timeout-ms",
-    "connect_timeout_ms": "--timeout-ms",
-    "max_attempts": "--max-attempts",
-}
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse, with its errors as one line: `pai-models: error: <message> (see '<prog> --help')`."""
 
@@ -85,28 +73,40 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _limits(name: str) -> str:
-    low, high = LIMITS[name]
-    return f"{low}..{high}, default {Settings.DEFAULTS[name]}"
+def _setting_help(declared: Setting) -> str:
+    """A setting flag's help: its doc, what is allowed and its default, and its environment variable."""
+    facts = [declared.allowed] if declared.limits or declared.choices else []
+    if declared.default is not None and declared.kind != "boolean":
+        facts.append(f"default {declared.default}")
+    return f"{declared.doc} ({'; '.join([*facts, f'else {declared.env[0]}'])})"
+
+
+def _timeout(text: str) -> int:
+    """`--timeout-ms`: a whole number in the timeouts' range."""
+    low, high = setting("read_timeout_ms").limits or (1, 1)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"is {value}, allowed {low}..{high}")
+    return value
 
 
 def _settings_flags() -> _Parser:
     parent = _Parser(add_help=False)
     group = parent.add_argument_group("where and how to call PAI")
-    group.add_argument("--region", metavar="ID", help="region id such as cn-hangzhou (else ALIBABA_CLOUD_REGION_ID)")
-    group.add_argument(
-        "--endpoint",
-        metavar="HOST|URL",
-        help="API endpoint, host[:port] or http(s)://host:port, e.g. a local emulator (else PAI_MODELS_ENDPOINT; "
-        "default: aiworkspace.REGION.aliyuncs.com)",
-    )
-    group.add_argument("--protocol", choices=("https", "http"), help="https (default), or http with an explicit --endpoint")
-    group.add_argument("--page-size", type=int, metavar="N", help=f"models per ListModels page ({_limits('page_size')})")
-    group.add_argument("--max-concurrency", type=int, metavar="N", help=f"pages fetched at once ({_limits('max_concurrency')})")
-    group.add_argument("--timeout-ms", type=int, metavar="MS", help="connect and read timeout of each request attempt")
-    group.add_argument(
-        "--max-attempts", type=int, metavar="N", help=f"attempts per request on throttling/5xx/timeouts ({_limits('max_attempts')})"
-    )
+    for declared in SETTINGS:
+        if declared.flag is None:
+            continue
+        if declared.kind == "boolean":
+            group.add_argument(declared.flag, dest=declared.name, action="store_true", default=None, help=_setting_help(declared))
+        else:
+            group.add_argument(
+                declared.flag, dest=declared.name, type=int if declared.kind == "integer" else str, choices=declared.choices or None,
+                metavar=None if declared.choices else declared.name.split("_")[-1].upper(), help=_setting_help(declared),
+            )  # fmt: skip
+    group.add_argument("--timeout-ms", type=_timeout, metavar="MS", help="both timeouts of each request attempt, in milliseconds")
     group.add_argument("-v", "--verbose", action="store_true", help="log retries and paging to stderr (never secrets)")
     return parent
 
@@ -195,9 +195,9 @@ def _tag(text: str) -> tuple[str, str]:
     return key, value
 
 
-def query_from_args(args: argparse.Namespace) -> ModelQuery:
-    """The `ModelQuery` the filter flags ask for (the one mapping, shared by list and get)."""
-    values = {a.name: getattr(args, a.name) for a in arguments(QUERY) if a.flag}
+def arguments_from_args(args: argparse.Namespace) -> LookupArguments:
+    """The lookup the filter and selection flags ask for (the one mapping, shared by list and get)."""
+    values = {a.name: getattr(args, a.name, None) for a in arguments(QUERY, SELECTION) if a.flag}
     if args.exact_name is not None:
         if not args.exact_name.strip():
             raise InvalidQuery("exact_name", "is empty", "a model name")
@@ -208,29 +208,14 @@ def query_from_args(args: argparse.Namespace) -> ModelQuery:
         values["collections"] = [part for item in values["collections"] for part in item.split(",")]
     if values["tags"]:
         values["tags"] = [_tag(text) for text in values["tags"]]
-    return ModelQuery.build(**values)
+    return LookupArguments.parse(values)
 
 
-def selection_from_args(args: argparse.Namespace) -> Selection:
-    """The `Selection` the get flags ask for."""
-    return Selection.build(**{a.name: getattr(args, a.name) for a in arguments(SELECTION)})
-
-
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Flags over the environment, resolved; credentials only from the environment or Alibaba's chain.
-
-    A bad value is reported under the flag that gave it (`--page-size is 500, allowed 1..100`).
-    """
-    given = {
-        "region": args.region,
-        "endpoint": args.endpoint,
-        "protocol": args.protocol,
-        "page_size": args.page_size,
-        "max_concurrency": args.max_concurrency,
-        "read_timeout_ms": args.timeout_ms,
-        "connect_timeout_ms": args.timeout_ms,
-        "max_attempts": args.max_attempts,
-    }
-    given = {name: value for name, value in given.items() if value is not None}
-    flags = Settings(**given, sources=tuple((name, SETTING_FLAGS[name]) for name in given))
-    return flags.over(Settings.from_env()).resolved()
+def settings_from_args(args: argparse.Namespace) -> ResolvedSettings:
+    """The flags over the environment, resolved through the `CLI` door; credentials only from the environment or
+    Alibaba's chain. A bad value is reported under the flag that gave it (`--page-size is 500, allowed 1..100`)."""
+    flags = {s.flag: getattr(args, s.name, None) for s in SETTINGS if s.flag}
+    if getattr(args, "timeout_ms", None) is not None:  # the shorthand for both timeouts; each own flag wins over it
+        for timeout in (setting("read_timeout_ms"), setting("connect_timeout_ms")):
+            flags[str(timeout.flag)] = flags.get(str(timeout.flag)) or args.timeout_ms
+    return resolve(CLI, flags=flags)
