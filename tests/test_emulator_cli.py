@@ -152,13 +152,18 @@ def test_cli_help_gives_the_test_secret_and_the_admin_endpoints(pai_server):
         "hooks": {"GET", "POST"},
         "reset": {"POST"},
         "requests": {"GET"},
+        "models": {"POST"},
+        "models/{model}": {"DELETE"},
+        "models/{model}/versions": {"POST"},
+        "models/{model}/versions/{version}": {"PATCH", "DELETE"},
     }
     listed: dict[str, set[str]] = {}
-    for method, name in re.findall(r"^  (GET|PUT|POST|DELETE)\s+/_emulator/(\w+)", out, re.M):
+    for method, name in re.findall(r"^  (GET|PUT|POST|PATCH|DELETE)\s+/_emulator/(\S+)", out, re.M):
         listed.setdefault(name, set()).add(method)
     assert listed == expected
     for name, methods in expected.items():
-        status, headers, _ = send(pai_server, "DELETE", f"/_emulator/{name}")
+        path = name.replace("{model}", "m-d").replace("{version}", "1.0.0")
+        status, headers, _ = send(pai_server, "OPTIONS", f"/_emulator/{path}")
         assert status == 405 and set(headers["allow"].split(", ")) == methods, name
     assert re.search(r"PUT\s+/_emulator/catalog\s+body \{\"Models\": \[\.\.\.\]\}", out)
     assert re.search(r"POST\s+/_emulator/faults\s+body \{\"faults\": \[", out)

@@ -10,7 +10,8 @@ Layout, one concern a module:
 - :mod:`.auth`: signature checks and the public test key pair;
 - :mod:`.errors`: the errors, each with PAI's code and HTTP status;
 - :mod:`.faults`: test controls (injected faults, catalog hooks, the request log);
-- :mod:`.cli`: ``pai-models emulator`` / ``python -m pulumi_pai_models.emulator``.
+- :mod:`.cli`: ``pai-models emulator [serve]`` / ``python -m pulumi_pai_models.emulator``;
+- :mod:`.drive`: ``pai-models emulator add-model | add-version | set-status | delete``, one admin call each.
 
 ``DEFAULT_ACCESS_KEY_ID`` / ``DEFAULT_ACCESS_KEY_SECRET`` are a **public, non-secret test pair**,
 published here so that tests and demos can sign requests to a local emulator. They grant nothing

@@ -28,8 +28,31 @@ Sorting and paging (ListModels and ListModelVersions)
 - A page past the end is no error: it has no items and the full ``TotalCount`` (Alibaba's PAI SDK
   pages with ``PageSize=50`` until a page comes back empty).
 
+Changes (the admin endpoints ``/_emulator/models/...``)
+------------------------------------------------------
+One model at a time: :meth:`Catalog.add_model`, :meth:`~Catalog.add_version`,
+:meth:`~Catalog.update_version`, :meth:`~Catalog.delete_model`, :meth:`~Catalog.delete_version`.
+A change is checked as a catalog is on load, and more:
+
+- A model is named by its ``ModelId``, else by its exact ``ModelName`` (several models with that
+  name: :class:`~.errors.AmbiguousModelName`, naming their ids). A new ``ModelId`` must be unique
+  (:class:`~.errors.ModelAlreadyExists`); left out, one is generated (``model-`` and 16 hex digits).
+  A ``VersionName`` must be unique within its model (:class:`~.errors.ModelVersionAlreadyExists`)
+  and cannot be changed.
+- ``GmtCreateTime`` and ``GmtModifiedTime`` left out (of a model or a version) are the time of the
+  call, to the second; changing a version sets its ``GmtModifiedTime`` to that time unless the
+  change gives one. A version added now is thus the newest, hence the model's ``LatestVersion``,
+  unless another has a later (future) ``GmtCreateTime``.
+- An ``ApprovalStatus`` given to a change must be one of ``Approved``, ``Pending``, ``Rejected``
+  (a catalog file may hold any string, so that a captured answer loads as it is).
+- A changed model keeps ``Versions`` (a model that had only a ``LatestVersion`` gets
+  ``"Versions": [that one, ...]``), and its ``LatestVersion`` is derived again as on load.
+  Deleting its last version leaves ``"Versions": []``: a model without a version.
+
 Thread safety: a :class:`Catalog` holds an immutable snapshot that :meth:`Catalog.replace` swaps
-atomically under a lock; a lookup works on the snapshot it started with.
+atomically under a lock; a lookup works on the snapshot it started with. A change builds the next
+snapshot from the current one and swaps it in only if no other write came first (else it starts
+again from the newer one), so concurrent changes and replacements are never lost.
 """
 
 from __future__ import annotations
@@ -39,14 +62,24 @@ import json
 import os
 import re
 import threading
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, TypeVar
 
+from ..selection import APPROVAL_STATUSES
 from ..types import natural_key
-from .errors import CatalogError, ModelNotFound, ModelVersionNotFound
+from .errors import (
+    AmbiguousModelName,
+    CatalogError,
+    InvalidParameter,
+    ModelAlreadyExists,
+    ModelNotFound,
+    ModelVersionAlreadyExists,
+    ModelVersionNotFound,
+)
 from .params import ListModelsQuery, ListModelVersionsQuery, Paging
 from .predicates import model_predicates, version_predicates
 
@@ -352,3 +385,180 @@ class Catalog:
         if version is None:
             raise ModelVersionNotFound(f"The model {model_id!r} has no version {version_name!r}.")
         return copy.deepcopy(version)
+
+    # -- changes, one model at a time (the admin endpoints /_emulator/models/...; see "Changes" above)
+    def add_model(self, model: Any) -> dict[str, Any]:
+        """Add ``model`` (catalog shape, with its ``Versions`` if any); returns it as exported."""
+        now = _now()
+
+        def change(snapshot: _Snapshot) -> tuple[_Snapshot, dict[str, Any]]:
+            entry = _build_entry(_new_model(model, now), "Model")
+            if entry.model_id in snapshot.by_id:
+                raise ModelAlreadyExists(f"A model with ModelId {entry.model_id!r} already exists.")
+            return _snapshot_of([*snapshot.entries, entry]), copy.deepcopy(entry.source)
+
+        return self._change(change)
+
+    def add_version(self, model_ref: str, version: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Add ``version`` to the model named by ``model_ref`` (a ModelId or exact ModelName); returns (model, version)."""
+        new = _new_version(version, "Version", _now())
+
+        def change(snapshot: _Snapshot) -> tuple[_Snapshot, tuple[dict[str, Any], dict[str, Any]]]:
+            entry = _resolve(snapshot, model_ref)
+            if new["VersionName"] in entry.versions_by_name:
+                raise ModelVersionAlreadyExists(
+                    f"The model {entry.model_id!r} already has a version {new['VersionName']!r}."
+                )
+            updated = _with_versions(entry, [*(v for _, v in entry.versions), new])
+            return _replaced(snapshot, entry, updated), _model_and_version(updated, new["VersionName"])
+
+        return self._change(change)
+
+    def update_version(self, model_ref: str, version_name: str, patch: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Change fields of one version as a JSON merge patch (``null`` removes a field); returns (model, version).
+
+        ``VersionName`` cannot change; ``GmtModifiedTime`` becomes now unless the patch sets it.
+        """
+        if not isinstance(patch, Mapping):
+            raise InvalidParameter('The body must be an object of the fields to change, e.g. {"ApprovalStatus": "Approved"}.')
+        if "VersionName" in patch and patch["VersionName"] != version_name:
+            raise InvalidParameter(
+                "VersionName cannot be changed: delete the version and add it under the new name."
+            )
+        now = _now()
+
+        def change(snapshot: _Snapshot) -> tuple[_Snapshot, tuple[dict[str, Any], dict[str, Any]]]:
+            entry = _resolve(snapshot, model_ref)
+            old = _version_of(entry, version_name)
+            merged = {**old, "GmtModifiedTime": now}
+            for key, value in patch.items():
+                if value is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = copy.deepcopy(value)
+            _check_version(merged, "Version")
+            if "ApprovalStatus" in patch:
+                _check_status(merged, "Version")
+            versions = [merged if v is old else v for _, v in entry.versions]
+            updated = _with_versions(entry, versions)
+            return _replaced(snapshot, entry, updated), _model_and_version(updated, version_name)
+
+        return self._change(change)
+
+    def delete_model(self, model_ref: str) -> dict[str, Any]:
+        """Remove the model named by ``model_ref`` with its versions; returns it as it was."""
+
+        def change(snapshot: _Snapshot) -> tuple[_Snapshot, dict[str, Any]]:
+            entry = _resolve(snapshot, model_ref)
+            kept = [e for e in snapshot.entries if e is not entry]
+            return _snapshot_of(kept), copy.deepcopy(entry.source)
+
+        return self._change(change)
+
+    def delete_version(self, model_ref: str, version_name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Remove one version; returns (the model as it is now, the version removed)."""
+
+        def change(snapshot: _Snapshot) -> tuple[_Snapshot, tuple[dict[str, Any], dict[str, Any]]]:
+            entry = _resolve(snapshot, model_ref)
+            gone = _version_of(entry, version_name)
+            updated = _with_versions(entry, [v for _, v in entry.versions if v is not gone])
+            return _replaced(snapshot, entry, updated), (copy.deepcopy(updated.source), copy.deepcopy(gone))
+
+        return self._change(change)
+
+    def _change(self, change: Callable[[_Snapshot], tuple[_Snapshot, _T]]) -> _T:
+        """Apply ``change`` to the current snapshot and swap the result in, unless another write came first
+        (then again on the newer one): a change never undoes a concurrent ``replace`` or change."""
+        while True:
+            before = self._current()
+            after, result = change(before)
+            with self._lock:
+                if self._snapshot is before:
+                    self._snapshot = after
+                    return result
+
+
+# --------------------------------------------------------------------------- changes: helpers
+
+
+def _now() -> str:
+    """The current time as PAI writes it, for the times an admin call leaves out."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check_status(version: Mapping[str, Any], where: str) -> None:
+    """An ``ApprovalStatus`` given to an admin call is one that lookups can select (one of APPROVAL_STATUSES)."""
+    status = version.get("ApprovalStatus")
+    if status is not None and status not in APPROVAL_STATUSES:
+        raise CatalogError(f"{where}.ApprovalStatus must be one of {', '.join(APPROVAL_STATUSES)}, not {status!r}.")
+
+
+def _new_version(raw: Any, where: str, now: str) -> dict[str, Any]:
+    """A version given to an admin call, checked; GmtCreateTime and GmtModifiedTime default to ``now``."""
+    if not isinstance(raw, Mapping):
+        raise CatalogError(f"{where} must be an object, e.g. {{\"VersionName\": \"1.0.0\", \"Uri\": \"oss://...\"}}.")
+    version = copy.deepcopy(dict(raw))
+    for key in ("GmtCreateTime", "GmtModifiedTime"):
+        if version.get(key) is None:
+            version[key] = now
+    _check_version(version, where)
+    _check_status(version, where)
+    return version
+
+
+def _new_model(raw: Any, now: str) -> dict[str, Any]:
+    """A model given to an admin call, with the defaults filled: a fresh ModelId, the times now (its versions' too)."""
+    if not isinstance(raw, Mapping):
+        raise CatalogError('Model must be an object, e.g. {"ModelName": "fraud-detector", "Versions": [...]}.')
+    model = copy.deepcopy(dict(raw))
+    if model.get("ModelId") is None:
+        model["ModelId"] = f"model-{uuid.uuid4().hex[:16]}"
+    for key in ("GmtCreateTime", "GmtModifiedTime"):
+        if model.get(key) is None:
+            model[key] = now
+    if isinstance(model.get("Versions"), list):
+        model["Versions"] = [_new_version(v, f"Model.Versions[{i}]", now) for i, v in enumerate(model["Versions"])]
+    elif model.get("Versions") is None and model.get("LatestVersion") is not None:
+        model["LatestVersion"] = _new_version(model["LatestVersion"], "Model.LatestVersion", now)
+    return model
+
+
+def _resolve(snapshot: _Snapshot, model_ref: str) -> _Entry:
+    """The model whose ModelId is ``model_ref``, else the one model whose ModelName is exactly ``model_ref``."""
+    entry = snapshot.by_id.get(model_ref)
+    if entry is not None:
+        return entry
+    named = [e for e in snapshot.entries if e.public.get("ModelName") == model_ref]
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        raise ModelNotFound(f"No model has the ModelId or the exact ModelName {model_ref!r}.")
+    shown = ", ".join(repr(e.model_id) for e in named[:5]) + (", ..." if len(named) > 5 else "")
+    raise AmbiguousModelName(f"{len(named)} models are named {model_ref!r} ({shown}): name one by its ModelId.")
+
+
+def _version_of(entry: _Entry, version_name: str) -> dict[str, Any]:
+    version = entry.versions_by_name.get(version_name)
+    if version is None:
+        raise ModelVersionNotFound(f"The model {entry.model_id!r} has no version {version_name!r}.")
+    return version
+
+
+def _with_versions(entry: _Entry, versions: list[dict[str, Any]]) -> _Entry:
+    """``entry`` with exactly these versions; its LatestVersion derived again, as on load."""
+    source = {k: v for k, v in entry.source.items() if k != "LatestVersion"}
+    source["Versions"] = versions
+    return _build_entry(source, "Model")
+
+
+def _model_and_version(entry: _Entry, version_name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return copy.deepcopy(entry.source), copy.deepcopy(entry.versions_by_name[version_name])
+
+
+def _replaced(snapshot: _Snapshot, old: _Entry, new: _Entry) -> _Snapshot:
+    return _snapshot_of([new if e is old else e for e in snapshot.entries])
+
+
+def _snapshot_of(entries: Sequence[_Entry]) -> _Snapshot:
+    """A new snapshot of ``entries`` (in this order; sorted listings start afresh)."""
+    return _Snapshot(tuple(entries), {e.model_id: e for e in entries})

@@ -1,5 +1,9 @@
 """Command line: ``pai-models emulator`` (also ``python -m pulumi_pai_models.emulator``).
 
+``pai-models emulator [serve] [flags]`` runs the server (``serve`` may be left out: the flags alone run it, as
+always); ``pai-models emulator add-model | add-version | set-status | delete ...`` drive a running one
+(:mod:`.drive`). Serving:
+
 Output on stdout, each line flushed: first ``listening on http://HOST:PORT``, so that a parent process
 can read the URL; then a line to paste into a shell, ``export ALIBABA_CLOUD_ACCESS_KEY_ID=...
 ALIBABA_CLOUD_ACCESS_KEY_SECRET=... PAI_MODELS_ENDPOINT=...`` with the public test key pair (with
@@ -20,15 +24,18 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from . import drive
 from .auth import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, AccessKey
 from .errors import CatalogError
 from .faults import ACTIONS, BODY_VARIANTS, FAULT_FIELDS
-from .server import ADMIN_ENDPOINTS, EmulatorServer
+from .server import ADMIN_ENDPOINTS, ADMIN_PATH_PARAMETERS, EmulatorServer
 
-__all__ = ["build_parser", "main"]
+__all__ = ["SERVE", "build_parser", "main", "serve"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+#: The explicit name of running the server (the default when the first argument is a flag).
+SERVE = "serve"
 
 
 def _access_key(text: str) -> AccessKey:
@@ -66,9 +73,14 @@ def _export_line(url: str, access_keys: Sequence[AccessKey] | None = None) -> st
 def _epilog() -> str:
     width = 100
     admin = []
+    column = len(f"  {'':<7}/_emulator/{'':<10} ")
     for method, name, summary in ADMIN_ENDPOINTS:
-        head = f"  {method:<5}/_emulator/{name:<10} "
+        head = f"  {method:<7}/_emulator/{name:<10} "
+        if len(head) > column:  # a long path on a line of its own, its summary in the column below
+            admin.append(head.rstrip())
+            head = " " * column
         admin.append(textwrap.fill(summary, width, initial_indent=head, subsequent_indent=" " * len(head)))
+    admin.append(textwrap.fill(ADMIN_PATH_PARAMETERS, width, initial_indent="  ", subsequent_indent="    "))
     fault = textwrap.fill(
         f"a fault has the fields {', '.join(FAULT_FIELDS)}. A status of 400..599 answers that error; 200 lets "
         f"the real answer through, corrupted as body says ({', '.join(BODY_VARIANTS)}); match is one of "
@@ -97,11 +109,25 @@ def _epilog() -> str:
     )
 
 
+def _commands(prog: str) -> str:
+    """The description's list of what ``prog`` does besides serving."""
+    top = prog.removesuffix(f" {SERVE}")
+    lines = [f"  {name:<12}{command.summary}" for name, command in drive.COMMANDS.items()]
+    return (
+        f"Drive a running emulator ({top} COMMAND --help: its flags, and the admin call it makes with curl):\n"
+        + "\n".join(lines)
+    )
+
+
 def build_parser(prog: str = "emulator") -> argparse.ArgumentParser:
+    """The parser of serving (``prog`` or ``prog serve``)."""
+    top = prog.removesuffix(f" {SERVE}")
     parser = argparse.ArgumentParser(
         prog=prog,
+        usage=f"{top} [{SERVE}] [options]\n       {top} {{{','.join(drive.COMMANDS)}}} ...",
         description="Serve a local emulator of PAI's model-registry API (ListModels, GetModel,\n"
-        "ListModelVersions, GetModelVersion) for tests and demos.",
+        f"ListModelVersions, GetModelVersion) for tests and demos ('{top} {SERVE}' is the same).\n\n"
+        + _commands(prog),
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -133,6 +159,21 @@ def _fail(prog: str, message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "emulator") -> int:
+    """Serve (the flags alone, or ``serve`` and the flags) or run a command of :mod:`.drive`; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in drive.COMMANDS:
+        return drive.run(args[0], args[1:], prog)
+    if args and args[0] == SERVE:
+        return serve(args[1:], f"{prog} {SERVE}")
+    if args and not args[0].startswith("-"):
+        known = ", ".join([SERVE, *drive.COMMANDS])
+        print(f"{drive.program(prog)}: error: unknown command {args[0]!r}: choose {known}, or give only flags to serve "
+              f"(see '{prog} --help')", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return serve(args, prog)
+
+
+def serve(argv: Sequence[str] | None = None, prog: str = "emulator") -> int:
     """Run the emulator until SIGINT/SIGTERM; returns the exit status."""
     parser = build_parser(prog)
     args = parser.parse_args(argv)

@@ -17,6 +17,9 @@ The tree::
     │   └── SecurityTokenMismatch      (400 InvalidSecurityToken.MismatchWithAccessKey)
     ├── ModelNotFound                  (404 201900002)
     ├── ModelVersionNotFound           (404 201900003)
+    ├── ModelAlreadyExists             (409 ModelAlreadyExists; admin calls)
+    ├── ModelVersionAlreadyExists      (409 ModelVersionAlreadyExists; admin calls)
+    ├── AmbiguousModelName             (409 AmbiguousModelName; admin calls)
     ├── ApiNotFound                    (404 InvalidAction.NotFound)
     ├── MethodNotAllowed               (405 UnsupportedHTTPMethod)
     ├── AdminForbidden                 (403 Forbidden)
@@ -31,6 +34,7 @@ from typing import Any
 __all__ = [
     "AccessKeyNotFound",
     "AdminForbidden",
+    "AmbiguousModelName",
     "ApiNotFound",
     "AuthError",
     "CatalogError",
@@ -41,7 +45,9 @@ __all__ = [
     "MethodNotAllowed",
     "MissingAuthorization",
     "MissingSecurityToken",
+    "ModelAlreadyExists",
     "ModelNotFound",
+    "ModelVersionAlreadyExists",
     "ModelVersionNotFound",
     "PayloadTooLarge",
     "SecurityTokenMismatch",
@@ -183,6 +189,33 @@ class ModelVersionNotFound(EmulatorError):
     code = "201900003"
     default_message = "The model version does not exist."
     recommend = "Check the VersionName; ListModelVersions shows the versions that exist."
+
+
+class ModelAlreadyExists(EmulatorError):
+    """An admin call adds a model whose ModelId is taken."""
+
+    status = 409
+    code = "ModelAlreadyExists"
+    default_message = "A model with this ModelId already exists."
+    recommend = "Give another ModelId (or none: one is generated), or delete the existing model first."
+
+
+class ModelVersionAlreadyExists(EmulatorError):
+    """An admin call adds a version whose VersionName the model already has."""
+
+    status = 409
+    code = "ModelVersionAlreadyExists"
+    default_message = "The model already has a version with this VersionName."
+    recommend = "Give another VersionName, change the existing version with PATCH, or delete it first."
+
+
+class AmbiguousModelName(EmulatorError):
+    """An admin call names a model by a ModelName that several models have."""
+
+    status = 409
+    code = "AmbiguousModelName"
+    default_message = "Several models have this ModelName."
+    recommend = "Name the model by its ModelId (GET /_emulator/catalog lists them)."
 
 
 class ApiNotFound(EmulatorError):

@@ -47,7 +47,7 @@ from .errors import (
 from .faults import CatalogHooks, Fault, FaultQueue, RequestLog, parse_faults, parse_hook
 from .params import ListModelsQuery, ListModelVersionsQuery
 
-__all__ = ["ADMIN_ENDPOINTS", "EmulatorServer", "is_loopback_host"]
+__all__ = ["ADMIN_ENDPOINTS", "ADMIN_PATH_PARAMETERS", "EmulatorServer", "is_loopback_host"]
 
 MAX_API_BODY = 1 << 20
 MAX_ADMIN_BODY = 64 << 20
@@ -99,12 +99,9 @@ def parse_query(raw_query: str) -> dict[str, str]:
 
 
 def _route(raw_path: str) -> tuple[str, str | None, tuple[str, ...]]:
-    """``("api", action, path args)`` or ``("admin", name, ())``; raises :class:`ApiNotFound`."""
+    """``("api", action, path args)`` or ``("admin", name, path args)``; raises :class:`ApiNotFound`."""
     if raw_path.startswith("/_emulator/"):
-        name = raw_path[len("/_emulator/"):]
-        if name in _ADMIN_ROUTES:
-            return "admin", name, ()
-        raise ApiNotFound(f"No admin endpoint at {raw_path!r}; see {', '.join('/_emulator/' + n for n in _ADMIN_ROUTES)}.")
+        return "admin", *_admin_route(raw_path)
     if not raw_path.startswith("/"):
         raise ApiNotFound("The request path must start with '/'.")
     segments = [_strict_unquote(s, "request path") for s in raw_path.split("/")[1:]]
@@ -135,10 +132,45 @@ ADMIN_ENDPOINTS: tuple[tuple[str, str, str], ...] = (
     ("POST", "reset", 'no body: clears faults, hooks and the request log, not the catalog -> {"reset": true}'),
     ("GET", "requests", '-> {"requests": [{"action", "method", "path", "query", "status", "access_key_id", "time", '
      '"duration_ms"}]}'),
+    ("POST", "models", 'body a Model as in a catalog, with its "Versions" if any: adds it (ModelId, GmtCreateTime '
+     'default: generated, now) -> 201 {"Model": {...}}'),
+    ("DELETE", "models/{model}", 'deletes the model and its versions -> {"Deleted": {...}}'),
+    ("POST", "models/{model}/versions", 'body a ModelVersion {"VersionName": "1.3.0", "Uri": "oss://...", '
+     '"ApprovalStatus": "Pending", ...}: adds it (GmtCreateTime default: now, so it becomes the LatestVersion) '
+     '-> 201 {"Model": {...}, "Version": {...}}'),
+    ("PATCH", "models/{model}/versions/{version}", 'body the fields to change, e.g. {"ApprovalStatus": "Rejected"} '
+     '(null removes one) -> {"Model": {...}, "Version": {...}}'),
+    ("DELETE", "models/{model}/versions/{version}", '-> {"Model": {...}, "Deleted": {...}}'),
+)
+#: What ``{model}`` and ``{version}`` in an admin path are, for ``--help``.
+ADMIN_PATH_PARAMETERS = (
+    "{model} is a ModelId or an exact ModelName, {version} a VersionName, each percent-encoded (/ as %2F)"
 )
 _ADMIN_ROUTES: dict[str, tuple[str, ...]] = {
     name: tuple(m for m, n, _ in ADMIN_ENDPOINTS if n == name) for _, name, _ in ADMIN_ENDPOINTS
 }
+#: Status of a successful admin call that creates something (others answer 200).
+_CREATED = 201
+
+
+def _admin_route(raw_path: str) -> tuple[str, tuple[str, ...]]:
+    """(the ADMIN_ENDPOINTS name, the ``{...}`` segments it holds, percent-decoded) of an admin path."""
+    segments = raw_path[len("/_emulator/"):].split("/")
+    for name in _ADMIN_ROUTES:
+        pattern = name.split("/")
+        if len(pattern) != len(segments):
+            continue
+        args = []
+        for want, got in zip(pattern, segments, strict=True):
+            if want.startswith("{"):
+                if not got:
+                    break
+                args.append(_strict_unquote(got, "request path"))
+            elif want != got:
+                break
+        else:
+            return name, tuple(args)
+    raise ApiNotFound(f"No admin endpoint at {raw_path[:200]!r}; see {', '.join('/_emulator/' + n for n in _ADMIN_ROUTES)}.")
 
 
 def _host_of(host_header: str) -> str:
@@ -288,7 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 ex.kind, ex.action, args = _route(raw_path)
                 if ex.kind == "admin":
-                    self._admin(ex.action or "", request_id)
+                    self._admin(ex.action or "", args, request_id)
                     return
                 ex.query = parse_query(raw_query)
             except EmulatorError as err:
@@ -414,7 +446,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), request_id, headers=headers)
 
     # -- admin
-    def _admin(self, name: str, request_id: str) -> None:
+    def _admin(self, name: str, args: tuple[str, ...], request_id: str) -> None:
         emulator = self.server.emulator
         try:
             if self.headers.get("Origin") is not None:
@@ -427,17 +459,21 @@ class _Handler(BaseHTTPRequestHandler):
                 raise MethodNotAllowed(f"/_emulator/{name} accepts {', '.join(_ADMIN_ROUTES[name])}, not {self.command}.")
             body = self._read_body(MAX_ADMIN_BODY)
             data: Any = None
-            if self.command in ("PUT", "POST") and name != "reset":
+            if self.command in ("PUT", "POST", "PATCH") and name != "reset":
                 try:
                     data = json.loads(body.decode("utf-8"))
                 except (UnicodeDecodeError, ValueError, RecursionError):
-                    raise InvalidParameter(f"The body of /_emulator/{name} must be JSON.") from None
-            result = self._admin_call(name, data)
+                    path = self._exchange.path if self._exchange else f"/_emulator/{name}"
+                    raise InvalidParameter(f"The body of {self.command} {path[:200]} must be JSON.") from None
+            if name.startswith("models"):
+                status, result = self._admin_change(name, args, data)
+            else:
+                status, result = 200, self._admin_call(name, data)
         except EmulatorError as err:
             headers = {"Allow": ", ".join(_ADMIN_ROUTES[name])} if isinstance(err, MethodNotAllowed) else None
             self._send_error_obj(err, request_id, headers=headers)
             return
-        self._send_json(200, result, request_id)
+        self._send_json(status, result, request_id)
 
     def _admin_call(self, name: str, data: Any) -> dict[str, Any]:
         emulator = self.server.emulator
@@ -465,6 +501,22 @@ class _Handler(BaseHTTPRequestHandler):
             emulator.reset()
             return {"reset": True}
         return {"requests": emulator.request_log.entries()}
+
+    def _admin_change(self, name: str, args: tuple[str, ...], data: Any) -> tuple[int, dict[str, Any]]:
+        """One change to the catalog (the ``models...`` endpoints): (HTTP status, answer)."""
+        catalog = self.server.emulator.catalog
+        if name == "models":
+            return _CREATED, {"Model": catalog.add_model(data)}
+        if name == "models/{model}":
+            return 200, {"Deleted": catalog.delete_model(args[0])}
+        if name == "models/{model}/versions":
+            model, version = catalog.add_version(args[0], data)
+            return _CREATED, {"Model": model, "Version": version}
+        if self.command == "PATCH":
+            model, version = catalog.update_version(args[0], args[1], data)
+            return 200, {"Model": model, "Version": version}
+        model, version = catalog.delete_version(args[0], args[1])
+        return 200, {"Model": model, "Deleted": version}
 
 
 # --------------------------------------------------------------------------- server
