@@ -186,34 +186,22 @@ def test_the_plugin_in_a_yaml_program_answers_as_the_functions(tmp_path, answers
 
 def test_wire_answers(settings, answers):
     page_size = settings.page_size
-    public = answers["public"]
-    calls = target.lookup_calls("public", target.list_models_query(page_size, provider="pai", model_name=FAMILY),
-                                public.model_id, public.version_name, page_size)  # fmt: skip
-    calls.append(target.Call("public", "GetModel", "/api/v1/models/{ModelId}", {"ModelId": target.MISSING_MODEL_ID}))
-    if answers.get("own") is not None:
-        own = answers["own"]
-        calls += target.lookup_calls("own", target.list_models_query(page_size, workspace_id=WORKSPACE), own.model_id, own.version_name,
-                                     page_size)  # fmt: skip
     client = target.sdk_client(settings)
-    for call in calls:
-        target.send(client, call)
-
-    for call in calls:
-        expected_status = 404 if call.params.get("ModelId") == target.MISSING_MODEL_ID else 200
-        assert call.status == expected_status or (expected_status == 404 and 400 <= call.status < 500), (call.action, call.status, call.body)
-        assert isinstance(call.body, dict) and call.body.get("RequestId"), call.body
-    by_scope = {scope: [c for c in calls if c.scope == scope] for scope in ("public", "own")}
-    for scope, scoped in by_scope.items():
-        if not scoped:
-            continue
+    lookups = {"public": target.list_models_query(page_size, provider="pai", model_name=FAMILY)}
+    if answers.get("own") is not None:
+        lookups["own"] = target.list_models_query(page_size, workspace_id=WORKSPACE)
+    calls: list[target.Call] = []
+    for scope, query in lookups.items():
         chosen = answers[scope]
-        listed, model, versions, version = scoped[:4]
-        assert chosen.model_id in [m["ModelId"] for m in listed.body["Models"]]
-        assert model.body["ModelId"] == chosen.model_id
-        assert chosen.version_name in [v["VersionName"] for v in versions.body["Versions"]] or versions.body["TotalCount"] == 0
-        assert version.body["VersionName"] == chosen.version_name and version.body["Uri"] == chosen.uri
-
-    if target.RECORD:
+        scoped = target.lookup_calls(scope, query, chosen.model_id, chosen.version_name, page_size)
+        for call in scoped:
+            target.send(client, call)
+        calls += scoped
+        calls += [target.send(client, page) for page in target.further_pages(scoped[0], page_size)]  # as the library reads them
+        if scope == "public":
+            missing = target.Call("public", "GetModel", "/api/v1/models/{ModelId}", {"ModelId": target.MISSING_MODEL_ID})
+            calls.append(target.send(client, missing))
+    if target.RECORD:  # first, so that a surprising answer is kept too
         made = "emulator" if target.is_emulator(settings) else "real PAI"
         if made == "emulator":
             note = ("Made by the live suite against the local emulator standing in for PAI (endpoint override, real signatures), "
@@ -223,3 +211,17 @@ def test_wire_answers(settings, answers):
             note = f"Made by the live suite against real PAI ({target.endpoint_host(settings)}), redacted. Refresh: docs/live.md."
         recording.save(target.RECORD_DIR / ("emulator-made.json" if made == "emulator" else "real-pai.json"), made,
                        [c.as_json() for c in calls], note)  # fmt: skip
+
+    for call in calls:
+        expected_status = 404 if call.params.get("ModelId") == target.MISSING_MODEL_ID else 200
+        assert call.status == expected_status or (expected_status == 404 and 400 <= call.status < 500), (call.action, call.status, call.body)
+        assert isinstance(call.body, dict) and call.body.get("RequestId"), call.body
+    for scope in lookups:
+        chosen = answers[scope]
+        listed, model, versions, version = [c for c in calls if c.scope == scope][:4]
+        listings = [c for c in calls if c.scope == scope and c.action == "ListModels"]
+        assert chosen.model_id in [m["ModelId"] for page in listings for m in page.body["Models"]]
+        assert sum(len(page.body["Models"]) for page in listings) == listed.body["TotalCount"]
+        assert model.body["ModelId"] == chosen.model_id
+        assert chosen.version_name in [v["VersionName"] for v in versions.body["Versions"]] or versions.body["TotalCount"] > page_size
+        assert version.body["VersionName"] == chosen.version_name and version.body["Uri"] == chosen.uri

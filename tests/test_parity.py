@@ -156,3 +156,11 @@ def test_redaction_keeps_nothing_of_the_account_and_is_deterministic():
     assert redacted[2]["body"]["Recommend"] == "https://api.aliyun.com/troubleshoot?q=201900002&requestId=<RequestId>"
     assert redacted[2]["params"] == {"ModelId": "<ModelId-2>"}
     assert [recording.shape(c["body"]) for c in redacted] == [recording.shape(c["body"]) for c in RAW_CALLS]
+
+
+def test_the_suite_records_every_page_the_library_reads():
+    first = target.Call("public", "ListModels", "/api/v1/models", {}, {"Provider": "pai", "PageNumber": "1", "PageSize": "100"}, 200,
+                        {"TotalCount": 201, "Models": []})  # fmt: skip
+    pages = target.further_pages(first, 100)
+    assert [p.query for p in pages] == [{"Provider": "pai", "PageNumber": str(n), "PageSize": "100"} for n in (2, 3)]
+    assert target.further_pages(target.Call("public", "ListModels", "/api/v1/models", status=200, body={"TotalCount": 100}), 100) == []

@@ -129,3 +129,10 @@ def lookup_calls(scope: str, list_query: dict[str, str], model_id: str, version_
         Call(scope, "ListModelVersions", model + "/versions", {"ModelId": model_id}, {"PageNumber": "1", "PageSize": str(page_size)}),
         Call(scope, "GetModelVersion", model + "/versions/{VersionName}", {"ModelId": model_id, "VersionName": version_name}),
     ]
+
+
+def further_pages(first: Call, page_size: int) -> list[Call]:
+    """The ListModels calls for the pages after `first` (answered), as the library pages: same query, PageNumber 2, 3, ..."""
+    total = int(first.body.get("TotalCount") or 0) if first.status == 200 and isinstance(first.body, dict) else 0
+    pages = -(-total // page_size)
+    return [Call(first.scope, first.action, first.pattern, dict(first.params), {**first.query, "PageNumber": str(n)}) for n in range(2, pages + 1)]
