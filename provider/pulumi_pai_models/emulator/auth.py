@@ -154,7 +154,7 @@ class SigningForm:
 
 #: The ACS3-HMAC-SHA256 forms official clients sign (the path: as sent, or decoded).
 ACS3_FORMS: tuple[SigningForm, ...] = (
-    SigningForm("alibabacloud-tea-openapi and the Darabonba clients of every language"),
+    SigningForm("alibabacloud-tea-openapi, and the Darabonba cores of Node.js, Go and Java"),
     SigningForm("aliyun-java-sdk-core with SignatureVersion.V3", decoded_path=True),
 )
 #: The v2 (``acs``) forms official clients sign.
