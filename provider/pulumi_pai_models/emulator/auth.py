@@ -1,6 +1,6 @@
 """Request signature checks, as Alibaba Cloud's API gateway does them for ROA calls.
 
-Two forms are accepted, as Alibaba's SDK (``alibabacloud-tea-openapi`` 0.4.x) computes them:
+Two schemes are checked, as Alibaba's SDK (``alibabacloud-tea-openapi`` 0.4.x) computes them:
 
 ``ACS3-HMAC-SHA256`` (the SDK's default)::
 
@@ -16,6 +16,11 @@ v2 (``Config(signature_algorithm='v2')``)::
     Authorization: acs <AccessKeyId>:<base64(hmac_sha1(secret, string to sign))>
     string to sign = METHOD \\n accept \\n content-md5 \\n content-type \\n date \\n
                      sorted "x-acs-*:value\\n" lines + PATH-as-sent ["?" sorted, unencoded "k=v" or "k" pairs, "&"]
+
+Alibaba's other official clients build these strings in a few other ways, and real PAI must accept them all,
+so a signature is also accepted when it matches one of their forms (:data:`ACS3_FORMS`, :data:`V2_FORMS`;
+docs/emulator-signing.md): the legacy Go and Java cores sign the percent-decoded path, and the Node.js
+``acs`` signers sign an empty query value as ``k=``. No other combination is accepted.
 
 Order of checks: Authorization present (``MissingAuthorization``), well formed
 (``InvalidAuthorization``), key known (``InvalidAccessKeyId.NotFound``), signature
@@ -38,7 +43,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from .errors import (
     AccessKeyNotFound,
@@ -50,11 +55,14 @@ from .errors import (
 )
 
 __all__ = [
+    "ACS3_FORMS",
     "DEFAULT_ACCESS_KEY_ID",
     "DEFAULT_ACCESS_KEY_SECRET",
+    "V2_FORMS",
     "AccessKey",
     "Authenticator",
     "SignedRequest",
+    "SigningForm",
     "acs3_signature",
     "canonical_query",
     "claimed_access_key_id",
@@ -135,13 +143,50 @@ class SignedRequest:
         return ",".join(values) if values else None
 
 
+@dataclass(frozen=True)
+class SigningForm:
+    """One way an official client family builds the string it signs: which path, and how an empty query value reads."""
+
+    clients: str
+    decoded_path: bool = False  # the path percent-decoded (path parameters as given) instead of as sent
+    empty_value_with_equals: bool = False  # v2 only: an empty query value signed as "k=" instead of "k"
+
+
+#: The ACS3-HMAC-SHA256 forms official clients sign (the path: as sent, or decoded).
+ACS3_FORMS: tuple[SigningForm, ...] = (
+    SigningForm("alibabacloud-tea-openapi, and the Darabonba cores of Node.js, Go and Java"),
+    SigningForm("aliyun-java-sdk-core with SignatureVersion.V3", decoded_path=True),
+)
+#: The v2 (``acs``) forms official clients sign.
+V2_FORMS: tuple[SigningForm, ...] = (
+    SigningForm("alibabacloud-tea-openapi (signature_algorithm='v2'), alipai"),
+    SigningForm("Node.js: @alicloud/pop-core, @alicloud/openapi-core and -client with signatureAlgorithm 'v2'",
+                empty_value_with_equals=True),
+    SigningForm("legacy cores: alibaba-cloud-sdk-go, aliyun-java-sdk-core", decoded_path=True),
+)
+
+
 def canonical_query(query: Mapping[str, str]) -> str:
     """The ACS3 canonical query string of decoded parameters."""
     return "&".join(f"{k}={quote(query[k], safe='~', encoding='utf-8')}" for k in sorted(query))
 
 
-def acs3_signature(secret: str, req: SignedRequest, signed_headers: Sequence[str]) -> str:
-    """The hex ACS3-HMAC-SHA256 signature of ``req`` over ``signed_headers``."""
+def _signed_path(req: SignedRequest, form: SigningForm) -> str | None:
+    """The path as ``form`` signs it; None when it cannot be decoded."""
+    path = req.path or "/"
+    if not form.decoded_path:
+        return path
+    try:
+        return unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
+def acs3_signature(secret: str, req: SignedRequest, signed_headers: Sequence[str], form: SigningForm = ACS3_FORMS[0]) -> str | None:
+    """The hex ACS3-HMAC-SHA256 signature of ``req`` over ``signed_headers``, as ``form`` signs it."""
+    path = _signed_path(req, form)
+    if path is None:
+        return None
     canonical_headers = ""
     for name in signed_headers:
         values = sorted(v.strip() for v in req.header_values(name))
@@ -149,7 +194,7 @@ def acs3_signature(secret: str, req: SignedRequest, signed_headers: Sequence[str
     canonical_request = "\n".join(
         [
             req.method,
-            req.path or "/",
+            path,
             canonical_query(req.query),
             canonical_headers,
             ";".join(signed_headers),
@@ -160,14 +205,17 @@ def acs3_signature(secret: str, req: SignedRequest, signed_headers: Sequence[str
     return hmac.new(secret.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def v2_signature(secret: str, req: SignedRequest) -> str:
-    """The base64 HMAC-SHA1 signature of the older ``acs AK:signature`` form."""
+def v2_signature(secret: str, req: SignedRequest, form: SigningForm = V2_FORMS[0]) -> str | None:
+    """The base64 HMAC-SHA1 signature of the older ``acs AK:signature`` form, as ``form`` signs it."""
+    resource = _signed_path(req, form)
+    if resource is None:
+        return None
     lines = [req.method] + [req.header(h) or "" for h in ("accept", "content-md5", "content-type", "date")]
     acs_headers = sorted({k.lower() for k, _ in req.headers if k.lower().startswith("x-acs-")})
     canon_headers = "".join(f"{k}:{req.header(k)}\n" for k in acs_headers)
-    resource = req.path
+    empty = "=" if form.empty_value_with_equals else ""
     if req.query:
-        resource += "?" + "&".join(f"{k}={req.query[k]}" if req.query[k] != "" else k for k in sorted(req.query))
+        resource += "?" + "&".join(f"{k}={req.query[k]}" if req.query[k] != "" else k + empty for k in sorted(req.query))
     string_to_sign = "\n".join(lines) + "\n" + canon_headers + resource
     digest = hmac.new(secret.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
@@ -247,10 +295,11 @@ class Authenticator:
         if parsed.form == "acs3":
             if req.header("x-acs-security-token") is not None and "x-acs-security-token" not in parsed.signed_headers:
                 raise SignatureDoesNotMatch("The x-acs-security-token header must be signed (listed in SignedHeaders).")
-            expected = acs3_signature(key.secret, req, parsed.signed_headers)
+            expected = (acs3_signature(key.secret, req, parsed.signed_headers, form) for form in ACS3_FORMS)
         else:
-            expected = v2_signature(key.secret, req)
-        if not hmac.compare_digest(expected.encode("ascii"), parsed.signature.encode("utf-8", "replace")):
+            expected = (v2_signature(key.secret, req, form) for form in V2_FORMS)
+        claimed = parsed.signature.encode("utf-8", "replace")
+        if not any(e is not None and hmac.compare_digest(e.encode("ascii"), claimed) for e in expected):
             raise SignatureDoesNotMatch()
 
         header_key_id = req.header("x-acs-accesskey-id")
