@@ -3,7 +3,7 @@
 The suite reads no settings of its own: every door (functions, ModelLookup, the command, the plugin) resolves
 region, endpoint and credentials as it does for users (alicloud config, ALIBABA_CLOUD_* variables,
 PAI_MODELS_ENDPOINT, Alibaba's default credential chain). The raw calls here use the same resolution
-(`Settings.layered()`) and Alibaba's SDK, so they are signed as the library's own.
+(`settings.resolve()`) and Alibaba's SDK, so they are signed as the library's own.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ MISSING_MODEL_ID = "pai-models-live-no-such-model"
 
 def resolved_settings() -> Any:
     """The settings every door resolves from the environment (and, for credentials, Alibaba's default chain)."""
-    from pulumi_pai_models import Settings
+    from pulumi_pai_models.settings import resolve
 
-    return Settings.layered()
+    return resolve()
 
 
 def endpoint_host(settings: Any) -> str:
