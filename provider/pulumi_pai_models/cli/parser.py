@@ -173,9 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         {"uri": "just the URI and a newline", "json": "model, version and uri", "table": "for people"},
     )  # fmt: skip
     picking = get.add_argument_group("selection")
-    versions = picking.add_mutually_exclusive_group()
-    for argument in arguments(SELECTION):
-        _add(versions if argument.name in ("version", "approval_status") else picking, argument)
+    for argument in arguments(SELECTION):  # --version with --approval-status is refused by the lookup, as in every door
+        _add(picking, argument)
     outdated = subcommand(
         "outdated", "report the ModelLookups of a stack that are behind their newest match",
         "Read a stack's exported state and report, per ModelLookup, the version it holds and the newest match.",
