@@ -371,3 +371,25 @@ def dynamic_provider(config: dict[str, str], project: str = "test") -> Any:
 def emulator_config(server: EmulatorServer) -> dict[str, str]:
     """The stack config that reaches `server` with its public test key pair."""
     return {"pai-models:endpoint": server.url, "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID, "alicloud:secretKey": DEFAULT_ACCESS_KEY_SECRET}
+
+
+def documented(docstring: str | None) -> dict[str, str]:
+    """The entries of a Google-style docstring's `Args:` or `Attributes:` section: name -> its text, continuation lines
+    joined with a space."""
+    entries: dict[str, str] = {}
+    section: int | None = None  # the indentation of the section's header
+    current = None
+    for line in (docstring or "").splitlines():
+        indent = len(line) - len(line.lstrip())
+        if line.strip() in ("Args:", "Attributes:"):
+            section, current = indent, None
+        elif section is None or not line.strip():
+            continue
+        elif indent <= section:
+            section = current = None
+        elif indent == section + 4 and (entry := re.match(r"^(\w+): (.*)$", line.strip())):
+            current = entry.group(1)
+            entries[current] = entry.group(2)
+        elif current is not None:
+            entries[current] += " " + line.strip()
+    return entries

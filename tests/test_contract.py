@@ -14,6 +14,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from conftest import documented
 from pulumi_pai_models import GetModelResult, ModelLookup, ModelQuery, Selection, cli
 from pulumi_pai_models.client import sdk_field
 from pulumi_pai_models.contract import ARGUMENTS, QUERY, RESOURCE_ONLY, SELECTION, SETTINGS, arguments, camel, outputs
@@ -59,6 +60,36 @@ def test_the_check_can_fail():
 
     assert mismatch(one_more, ["model_name", "label"]) == ["extra surprise"]
     assert mismatch(one_more, ["model_name", "label", "surprise", "task"]) == ["missing task"]
+
+
+DOCUMENTED = [
+    (get_models, (QUERY,)),
+    (get_models_output, (QUERY,)),
+    (get_model, (QUERY, SELECTION)),
+    (get_model_output, (QUERY, SELECTION)),
+    (ModelLookup.__init__, (QUERY, SELECTION, RESOURCE_ONLY)),
+]
+
+
+@pytest.mark.parametrize("door, groups", DOCUMENTED, ids=["get_models", "get_models_output", "get_model", "get_model_output", "ModelLookup"])
+def test_python_doors_document_every_argument_with_the_contracts_text(door, groups):
+    """`help(pai.get_model)` and an IDE show each argument's doc: the contract's text, word for word."""
+    docs = documented(door.__doc__)
+    assert {name: docs.get(name) for name in names(*groups)} == {a.name: a.doc for a in arguments(*groups)}
+    assert set(docs) - set(names(*groups)) <= {"settings", "resource_name", "opts"}
+
+
+def test_the_docs_check_can_fail():
+    def undocumented(*, model_name=None, label=None):
+        """A door.
+
+        Args:
+            model_name: Something else.
+        """
+
+    docs = documented(undocumented.__doc__)
+    assert docs == {"model_name": "Something else."}
+    assert docs.get("label") is None
 
 
 def test_query_and_selection_fields_are_the_declared_arguments():

@@ -346,6 +346,10 @@ def test_a_locked_lookup_keeps_its_version_and_warns_on_the_resource(start, emu,
     assert severity == engine_pb2.WARNING and urn == URN
     assert newer["VersionName"] in message and f"pulumi up --replace '{URN}'" in message
     assert second.diff(state, news).changes == provider_pb2.DiffResponse.DIFF_NONE
+    second.check(inputs, args)  # the engine may ask again in the same operation (e.g. up's preview and update)
+    assert len(engine.logs) == 1, "a warning is sent once per resource and operation"
+    start().check(inputs, args)  # the next operation warns again
+    assert len(engine.logs) == 2
 
 
 def test_refresh_reruns_the_query_and_a_gone_version_is_one_line(start, emu):

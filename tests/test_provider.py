@@ -135,3 +135,19 @@ def test_no_credential_in_anything_the_provider_returns_or_pickles(provider):
     # The provider is pickled into state before configure() runs, by reference: tiny and key-free.
     fresh = dill.dumps(ModelLookupProvider(), recurse=True)
     assert len(fresh) < 200 and DEFAULT_ACCESS_KEY_SECRET.encode() not in fresh
+
+
+def test_a_locked_lookup_warns_once_per_operation(provider, emulator, capsys):
+    """Outside an engine the warning goes to stderr; inside, the same dedupe keeps the engine's count at one."""
+    from conftest import add_newer_version
+
+    args = {"model_name": FRAUD, "approval_status": "Approved", "lock": True}
+    first = provider.check({}, args).inputs
+    add_newer_version(emulator)
+    begin_operation()  # the next preview
+    for _ in range(3):  # asked again in the same operation: one warning
+        assert provider.check(first, args).inputs["uri"] == first["uri"]
+    assert capsys.readouterr().err.count("ModelLookup locked to") == 1
+    begin_operation()
+    provider.check(first, args)
+    assert capsys.readouterr().err.count("ModelLookup locked to") == 1
