@@ -241,3 +241,64 @@ def test_twenty_identical_lookups_cost_the_requests_of_one(tmp_path, pai):
         run_pulumi("preview", cwd=root, env=env)
         counts.append(len(pai.requests()))
     assert counts[0] > 0 and counts[1] == counts[0], counts
+
+
+FAILING_TOGETHER = HEAD.format(name="yaml-together") + """\
+variables:
+  found:
+    fn::invoke:
+      function: pai-models:index:getModel
+      arguments:
+        modelName: '"no-such-model"'
+      return: uri
+resources:
+  model:
+    type: pai-models:index:ModelLookup
+    properties:
+      modelName: '"unterminated'
+outputs:
+  found: ${found}
+  uri: ${model.uri}
+"""
+
+
+def test_an_invoke_error_is_never_lost_when_a_lookup_fails_too(tmp_path, pai):
+    """The engine ends a preview at the lookup's failed check and closes the plugin; the invoke that is still running
+    (or not yet sent) used to lose its own error to `grpc: the client connection is closing`, in 2 runs of 3."""
+    root = project(tmp_path, FAILING_TOGETHER)
+    env = stack_env(tmp_path, root, pai)
+    wanted = "pai-models:index:getModel invoke failed: NoModelMatch: no model matches ModelName='\"no-such-model\"'"
+    for _ in range(3):
+        done = run_pulumi("preview", cwd=root, env=env, check=False)
+        text = done.stdout + done.stderr
+        assert done.returncode != 0 and "client connection is closing" not in text, text
+        lines = [line for line in text.splitlines() if "getModel invoke failed" in line]
+        assert lines and all(wanted in line for line in lines), text  # the whole message on each line that shows it
+        assert "invalid modelName: an exact name must be wrapped in double quotes" in text
+
+
+def test_a_misspelt_config_key_fails_naming_the_closest_and_the_fix_works(tmp_path, pai):
+    root = project(tmp_path)
+    env = stack_env(tmp_path, root, pai)
+    run_pulumi("config", "set", "pai-models:endpiont", pai.url, cwd=root, env=env)
+    done = run_pulumi("preview", cwd=root, env=env, check=False)
+    text = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "ConfigurationError: unknown stack config key pai-models:endpiont: did you mean pai-models:endpoint?" in text, text
+    run_pulumi("config", "rm", "pai-models:endpiont", cwd=root, env=env)
+    run_pulumi("preview", cwd=root, env=env)
+
+
+def test_the_documented_way_to_find_the_plugin_is_quiet_and_path_is_not(tmp_path, pai):
+    """`plugins: providers: path:` in Pulumi.yaml (the README's way) finds the plugin without a word; the same program
+    finding it on PATH warns "using pulumi-resource-pai-models from $PATH" (what a user sees without the block)."""
+    quiet = project(tmp_path / "quiet")
+    env = stack_env(tmp_path / "quiet", quiet, pai)
+    text = run_pulumi("preview", cwd=quiet, env=env).stdout
+    assert "from $PATH" not in text and "warning" not in text.lower(), text
+    loud = project(tmp_path / "loud")
+    (loud / "Pulumi.yaml").write_text(re.sub(r"plugins:\n  providers:\n    - name: pai-models\n      path: .*\n", "",
+                                             (loud / "Pulumi.yaml").read_text()))  # fmt: skip
+    env = stack_env(tmp_path / "loud", loud, pai) | {"PATH": f"{PLUGIN_DIR}:{cli_env(tmp_path)['PATH']}"}
+    done = run_pulumi("preview", cwd=loud, env=env)
+    assert "using pulumi-resource-pai-models from $PATH" in done.stdout + done.stderr
