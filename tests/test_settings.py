@@ -338,3 +338,21 @@ def test_the_message_parser_sees_what_a_wrong_message_would_name():
         assert_names_only_what_the_door_reads(wrong, SCHEMA)
     assert places("set --region, REGION_ID_X, Settings(region=..., vpc=...)") == ["--region", "REGION_ID_X", "Settings.region", "Settings.vpc"]
     assert setting("region").flag == "--region"
+
+
+@pytest.mark.engine
+def test_a_python_program_with_a_misspelt_key_ends_with_the_closest_and_the_fix_works(tmp_path, emulator):
+    from engine import failure_text, inline_stack, stack_config
+    from pulumi import automation as auto
+    from pulumi_pai_models import ModelLookup
+
+    def program() -> None:
+        pulumi.export("uri", ModelLookup("model", model_name=FRAUD).uri)
+
+    config = stack_config(emulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)
+    stack = inline_stack(tmp_path, program, config={**config, "pai-models:maxAttempt": auto.ConfigValue("2")})
+    text = failure_text(stack.preview)
+    assert "unknown stack config key pai-models:maxAttempt: did you mean pai-models:maxAttempts?" in text
+    assert "Traceback" not in text
+    stack.remove_config("pai-models:maxAttempt")
+    assert stack.up(on_output=lambda _: None).outputs["uri"].value.endswith("/fraud-detector/1.2.0/")
