@@ -15,4 +15,5 @@ export PAI_MODELS_PULUMI_BIN
 .venv/bin/mypy
 # Alibaba's credential chain must never ask the ECS metadata address from a test (see tests/conftest.py).
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
-exec .venv/bin/python -m pytest tests -q -p no:cacheprovider "$@"
+# No path here: pytest.ini's testpaths (tests/) when none is given, else only the files given.
+exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
