@@ -53,6 +53,15 @@ def _run_emulator(argv: Sequence[str]) -> int:
         return _exit_status(exc)
 
 
+def _run_policy_pack(argv: Sequence[str]) -> int:
+    from ..policy.command import main as policy_pack_main  # lazily: only this subcommand needs it
+
+    try:
+        return policy_pack_main(argv, prog=f"{PROG} policy-pack")
+    except SystemExit as exc:  # its argparse: --help (0) or bad arguments (2)
+        return _exit_status(exc)
+
+
 def _exit_status(exc: SystemExit) -> int:
     if exc.code is None:
         return EXIT_OK
@@ -92,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_emulator(argv[1:])
         except KeyboardInterrupt:
             return EXIT_INTERRUPTED
+    if argv and argv[0] == "policy-pack":
+        return _run_policy_pack(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

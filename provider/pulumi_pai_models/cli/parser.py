@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="{list,get,outdated,emulator}", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="{list,get,outdated,emulator,policy-pack}", parser_class=_Parser)
     settings, filters = _settings_flags(), _filter_flags()
 
     def subcommand(name: str, summary: str, description: str, examples: str, parents: list[_Parser], outputs: dict[str, str]) -> Any:
@@ -184,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     outdated.add_argument("--state", metavar="FILE", default="-", help="the output of `pulumi stack export` (default: - for stdin)")
 
     commands.add_parser("emulator", help="run a local PAI emulator (see 'pai-models emulator --help')", add_help=False)
+    commands.add_parser("policy-pack", help="print the path of the approved-models policy pack, for pulumi --policy-pack", add_help=False)
     return parser
 
 

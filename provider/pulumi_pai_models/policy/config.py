@@ -1,0 +1,125 @@
+"""The pack's names and configuration: its policies, what each policy's config holds, and the registry settings.
+
+A `--policy-pack-config` file is a JSON object keyed by policy name; each value is an enforcement level
+(`"advisory"`, `"mandatory"`, `"disabled"`) or an object with `enforcementLevel` and the policy's own keys
+(the CLI checks them against each policy's schema below; a top-level name that is no policy of the pack is refused
+without an enforcementLevel, ignored with one):
+
+    {
+      "pai-registry": {"region": "cn-hangzhou"},
+      "pai-approved-model": {"approvalStatuses": ["Approved"], "workspaces": ["86075"]},
+      "pai-newest-approved": "advisory",
+      "pai-locked-lookups": {"enforcementLevel": "advisory", "stacks": ["prod"]}
+    }
+
+The registry settings sit under `pai-registry`, the policy that answers for the registry itself (an unreachable
+registry is its violation), with the `pai-models` plugin's config key names: `region`, `endpoint`, `protocol`,
+`vpc`, `readTimeoutMs`, `connectTimeoutMs`, `maxAttempts`, `maxConcurrency`. Credentials are not pack config (a
+plain file, often committed): they come from the environment `pulumi` runs in (`ALIBABA_CLOUD_ACCESS_KEY_ID`, ...)
+or Alibaba's default chain. The stack's own config (`pai-models:endpoint`, `alicloud:region`) is never read: the
+stacks being checked must not choose the registry that judges them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import ConfigurationError, Terms
+from ..schema import PLUGIN_CONFIG
+from ..selection import APPROVAL_STATUSES
+from ..settings import ENV_OF, LIMITS, SECRET_FIELDS, ResolvedSettings, Settings
+
+__all__ = [
+    "APPROVED_MODEL",
+    "CONFIG_SCHEMAS",
+    "LOCKED_LOOKUPS",
+    "NEWEST_APPROVED",
+    "PACK_NAME",
+    "PACK_TERMS",
+    "REGISTRY",
+    "SETTING_KEYS",
+    "allowed_statuses",
+    "registry_settings",
+]
+
+PACK_NAME = "pai-models"
+REGISTRY = "pai-registry"
+APPROVED_MODEL = "pai-approved-model"
+NEWEST_APPROVED = "pai-newest-approved"
+LOCKED_LOOKUPS = "pai-locked-lookups"
+
+_CREDENTIALS = frozenset({"access_key_id", *SECRET_FIELDS})
+#: The registry settings a pack config may give under `pai-registry` (the plugin's key names) -> Settings field.
+SETTING_KEYS: dict[str, str] = {key: name for key, name in PLUGIN_CONFIG.items() if name not in _CREDENTIALS}
+
+
+def _setting_schema(name: str) -> dict[str, Any]:
+    if name in LIMITS:
+        low, high = LIMITS[name]
+        return {"type": "integer", "minimum": low, "maximum": high}
+    return {"type": "boolean"} if name == "vpc" else {"type": "string"}
+
+
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+
+#: Each policy's config keys as the JSON schema the CLI checks a `--policy-pack-config` file against.
+CONFIG_SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
+    REGISTRY: {key: _setting_schema(name) for key, name in SETTING_KEYS.items()},
+    APPROVED_MODEL: {
+        "approvalStatuses": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(APPROVAL_STATUSES)},
+            "minItems": 1,
+            "default": ["Approved"],
+            "description": "The approval statuses a deployed version may have.",
+        },
+        "workspaces": {**_STRINGS, "default": [], "description": "Workspace ids the model must be registered in; empty: any."},
+        "exemptPrefixes": {
+            **_STRINGS,
+            "default": [],
+            "description": "OSS paths or URLs under which a mounted path is not a model (code, data): not checked.",
+        },
+    },
+    NEWEST_APPROVED: {},
+    LOCKED_LOOKUPS: {
+        "stacks": {**_STRINGS, "default": [], "description": "Stack names (e.g. prod) whose ModelLookups must be locked."},
+    },
+}
+
+
+def allowed_statuses(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The approval statuses `pai-approved-model`'s config allows (default: Approved)."""
+    given = config.get("approvalStatuses") or ["Approved"]
+    return tuple(str(status) for status in given)
+
+
+def registry_settings(config: Mapping[str, Any]) -> ResolvedSettings:
+    """The registry settings of a pack run: `pai-registry`'s config over the environment, then Alibaba's chain for
+    credentials; raises `ConfigurationError` naming the key (`policy pack config pai-registry.endpoint`).
+
+    The one place the pack resolves settings (the other front doors: `Settings.layered` over their own config).
+    """
+    unknown = sorted(set(config) - set(SETTING_KEYS))
+    if unknown:
+        raise ConfigurationError(
+            f"policy pack config {REGISTRY} has unknown key(s) {', '.join(unknown)} (allowed: {', '.join(SETTING_KEYS)}; "
+            "credentials come from the environment, never from the pack config)",
+            setting=unknown[0],
+        )
+    values = {f"{REGISTRY}.{key}": config.get(key) for key in SETTING_KEYS}
+    keys = {f"{REGISTRY}.{key}": name for key, name in SETTING_KEYS.items()}
+    return Settings.layered(Settings.from_mapping(values, keys, "policy pack config"))
+
+
+#: How an error names the pack's settings: the pack config file and the environment (no stack config, no flags).
+PACK_TERMS = Terms(
+    argument=lambda name: name,
+    assign=lambda name, value: f"{name} {value}",
+    switch_on=lambda name: f"set {name}",
+    exact_name="an exact name",
+    region=f'set "region" (e.g. cn-hangzhou) or "endpoint" under "{REGISTRY}" in the --policy-pack-config file, or the '
+    f"environment variable {ENV_OF['region']} or {ENV_OF['endpoint']}",
+    credentials=f"set {ENV_OF['access_key_id']} and {ENV_OF['access_key_secret']} in the environment of pulumi, or a "
+    "profile, RAM role or OIDC token that Alibaba's default chain finds (the pack config takes no credentials)",
+)
