@@ -224,9 +224,14 @@ class Setting:
         return self.name.replace("_", " ")
 
     @property
+    def short_key(self) -> str:
+        """`endpoint`: its key within a namespace (the plugin's config, the policy pack's registry settings)."""
+        return self.key or camel(self.name)
+
+    @property
     def config_key(self) -> str:
         """`pai-models:endpoint`: the stack config key of every Pulumi program, in any language."""
-        return f"{PACKAGE}:{self.key or camel(self.name)}"
+        return f"{PACKAGE}:{self.short_key}"
 
     @property
     def config_keys(self) -> tuple[str, ...]:

@@ -6,6 +6,8 @@
     SCHEMA   the provider plugin, for programs in YAML, TypeScript, Go, C# and Java: the schema's names
              (`mostRecent`); settings from the stack config `pai-models:*`, the environment
     CLI      `pai-models`: flags (`--most-recent`); settings from flags, the environment
+    POLICY   the policy pack: settings from its config (under the policy `pai-registry`, never credentials), the
+             environment
 
 Errors word their messages through a door (`PaiModelsError.explain(door)`), and settings are resolved
 through a door's `sources` (`settings.resolve`), so a message names only what that door reads, under the
@@ -19,12 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .contract import ARGUMENTS, Setting, camel, setting
+from .contract import ARGUMENTS, CREDENTIALS, Setting, camel, setting
 
-__all__ = ["CLI", "DOORS", "FLAG_OF", "PYTHON", "SCHEMA", "Door", "Source", "SourceKind"]
+__all__ = ["CLI", "DOORS", "FLAG_OF", "PACK_SETTINGS", "POLICY", "PYTHON", "SCHEMA", "Door", "Source", "SourceKind"]
 
 #: Where a door reads settings from.
-SourceKind = Literal["explicit", "program config", "plugin config", "flags", "environment"]
+SourceKind = Literal["explicit", "program config", "plugin config", "flags", "pack config", "environment"]
+#: The policy of the policy pack whose config holds the registry settings (`{"pai-registry": {"endpoint": ...}}`).
+PACK_SETTINGS = "pai-registry"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Source:
             return (declared.config_key,)
         if self.kind == "flags":
             return (declared.flag,) if declared.flag else ()
+        if self.kind == "pack config":  # a plain file, often committed: never credentials
+            return () if declared.name in CREDENTIALS else (declared.short_key,)
         return declared.env
 
     def label(self, key: str) -> str:
@@ -52,6 +58,8 @@ class Source:
             return key
         if self.kind in ("program config", "plugin config"):
             return f"stack config {key}"
+        if self.kind == "pack config":
+            return f"policy pack config {PACK_SETTINGS}.{key}"
         return f"environment variable {key}"
 
     def how(self, names: Sequence[str]) -> str | None:
@@ -72,6 +80,8 @@ class Source:
             return f"the stack config {main}{alternatives} ({command})"
         if self.kind == "flags":
             return main + alternatives
+        if self.kind == "pack config":
+            return f'"{main}" under "{PACK_SETTINGS}" in the --policy-pack-config file'
         plural = "s" if len(declared) > 1 else ""
         return f"the environment variable{plural} {main}{alternatives}"
 
@@ -147,5 +157,14 @@ CLI = Door(
     sources=(Source("flags"), Source("environment")),
 )
 
+POLICY = Door(
+    name="policy",
+    argument=lambda name: name,
+    assign=lambda name, value: f"{name} {value}",
+    switch_on=lambda name: f"set {name}",
+    exact_name="an exact name",
+    sources=(Source("pack config"), Source("environment")),
+)
+
 #: Every door, by name.
-DOORS = {door.name: door for door in (PYTHON, SCHEMA, CLI)}
+DOORS = {door.name: door for door in (PYTHON, SCHEMA, CLI, POLICY)}

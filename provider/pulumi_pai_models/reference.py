@@ -14,6 +14,7 @@ import sys
 
 from .cli.messages import EXIT_CODES
 from .contract import ARGUMENTS, MODELS_OUTPUTS, OUTPUTS, PACKAGE, QUERY, RESOURCE_ONLY, SELECTION, SETTINGS, Setting, camel
+from .doors import PACK_SETTINGS, Source
 
 __all__ = ["main", "render"]
 
@@ -73,14 +74,17 @@ def render() -> str:
         "",
         "For each setting, the first place that sets it wins: in a Python program `Settings(...)`, then the stack config",
         "keys in the order given, then the environment variables; in the plugin its stack config key, then the",
-        "environment; in `pai-models` its flag, then the environment. Credentials left unset everywhere come from",
-        "Alibaba's default credential chain. An unknown key under `pai-models:` is refused.",
+        "environment; in `pai-models` its flag, then the environment; in the policy pack its key under",
+        f"`{PACK_SETTINGS}` in the pack config (never credentials), then the environment. Credentials left unset",
+        "everywhere come from Alibaba's default credential chain. An unknown key under `pai-models:` is refused.",
         "",
     ]
+    pack = Source("pack config")
     lines += _table(
-        ["`Settings(...)`", "stack config", "environment", "`pai-models`", "default", "allowed", "what it sets"],
+        ["`Settings(...)`", "stack config", "environment", "`pai-models`", "policy pack", "default", "allowed", "what it sets"],
         [[_code(s.name), ", ".join(_code(k) for k in s.config_keys), ", ".join(_code(e) for e in s.env), _code(s.flag),
-          _default(s), s.allowed + (" (secret)" if s.secret else ""), s.doc] for s in SETTINGS],
+          _code(f"{PACK_SETTINGS}.{s.short_key}") if pack.keys(s) else "-", _default(s), s.allowed + (" (secret)" if s.secret else ""),
+          s.doc] for s in SETTINGS],
     )  # fmt: skip
     lines += [
         "",

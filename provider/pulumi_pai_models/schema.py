@@ -91,7 +91,7 @@ def _setting_doc(declared: Setting) -> str:
 def _config() -> dict[str, Any]:
     """The provider's configuration: every setting, under its key in this package's namespace."""
     return {
-        declared.config_key.split(":", 1)[1]: _property(declared.kind, _setting_doc(declared), secret=declared.secret)
+        declared.short_key: _property(declared.kind, _setting_doc(declared), secret=declared.secret)
         for declared in SETTINGS
     }
 

@@ -191,13 +191,15 @@ def resolve(
     explicit: Settings | None = None,
     config: Config | None = None,
     flags: Mapping[str, Any] | None = None,
+    pack: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ResolvedSettings:
     """The settings `door` runs with: each from the first of its sources that sets it, defaults filled in, checked.
 
     `explicit` is `Settings(...)` (Python), `config` the stack config (a mapping of full keys, whose unknown
-    `pai-models:*` keys are refused, or a reader `get(key)`), `flags` the command's flag values by flag, `environ`
-    the environment (default: `os.environ`, read now). Raises `ConfigurationError` naming where a bad value came from.
+    `pai-models:*` keys are refused, or a reader `get(key)`), `flags` the command's flag values by flag, `pack` the
+    policy pack's registry settings (`endpoint`, ...), `environ` the environment (default: `os.environ`, read now).
+    Raises `ConfigurationError` naming where a bad value came from.
     """
     if isinstance(explicit, ResolvedSettings):
         return explicit
@@ -208,6 +210,7 @@ def resolve(
         "program config": _reader(config),
         "plugin config": _reader(config),
         "flags": _reader(flags),
+        "pack config": _reader(pack),
         "environment": _reader(os.environ if environ is None else environ),
     }
     found: dict[str, Any] = {}
@@ -232,7 +235,7 @@ def resolve(
 def _is_set(source: Source, raw: Any) -> bool:
     """Does `raw` set a setting? An empty config value or environment variable is unset; an empty flag or
     `Settings` field is a value (and refused as such: `--endpoint ''` is a mistake, not a way to unset it)."""
-    return raw is not None and (raw != "" or source.kind in ("explicit", "flags"))
+    return raw is not None and (raw != "" or source.kind in ("explicit", "flags", "pack config"))
 
 
 def _reader(values: Config | None) -> Callable[[str], Any]:

@@ -13,11 +13,12 @@ without an enforcementLevel, ignored with one):
     }
 
 The registry settings sit under `pai-registry`, the policy that answers for the registry itself (an unreachable
-registry is its violation), with the `pai-models` plugin's config key names: `region`, `endpoint`, `protocol`,
-`vpc`, `readTimeoutMs`, `connectTimeoutMs`, `maxAttempts`, `maxConcurrency`. Credentials are not pack config (a
-plain file, often committed): they come from the environment `pulumi` runs in (`ALIBABA_CLOUD_ACCESS_KEY_ID`, ...)
-or Alibaba's default chain. The stack's own config (`pai-models:endpoint`, `alicloud:region`) is never read: the
-stacks being checked must not choose the registry that judges them.
+registry is its violation), with the `pai-models` plugin's config key names (`region`, `endpoint`, `protocol`,
+`vpc`, `readTimeoutMs`, ...: every setting of `contract.SETTINGS` but the credentials), resolved through the
+`doors.POLICY` door. Credentials are not pack config (a plain file, often committed): they come from the
+environment `pulumi` runs in (`ALIBABA_CLOUD_ACCESS_KEY_ID`, ...) or Alibaba's default chain. The stack's own
+config (`pai-models:endpoint`, `alicloud:region`) is never read: the stacks being checked must not choose the
+registry that judges them.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ConfigurationError, Terms
-from ..schema import PLUGIN_CONFIG
+from ..contract import SETTINGS, Setting
+from ..doors import PACK_SETTINGS, POLICY, Source
+from ..errors import ConfigurationError
 from ..selection import APPROVAL_STATUSES
-from ..settings import ENV_OF, LIMITS, SECRET_FIELDS, ResolvedSettings, Settings
+from ..settings import ResolvedSettings, resolve
 
 __all__ = [
     "APPROVED_MODEL",
@@ -36,7 +38,6 @@ __all__ = [
     "LOCKED_LOOKUPS",
     "NEWEST_APPROVED",
     "PACK_NAME",
-    "PACK_TERMS",
     "REGISTRY",
     "SETTING_KEYS",
     "allowed_statuses",
@@ -44,28 +45,28 @@ __all__ = [
 ]
 
 PACK_NAME = "pai-models"
-REGISTRY = "pai-registry"
+REGISTRY = PACK_SETTINGS
 APPROVED_MODEL = "pai-approved-model"
 NEWEST_APPROVED = "pai-newest-approved"
 LOCKED_LOOKUPS = "pai-locked-lookups"
 
-_CREDENTIALS = frozenset({"access_key_id", *SECRET_FIELDS})
-#: The registry settings a pack config may give under `pai-registry` (the plugin's key names) -> Settings field.
-SETTING_KEYS: dict[str, str] = {key: name for key, name in PLUGIN_CONFIG.items() if name not in _CREDENTIALS}
+#: The registry settings a pack config may give under `pai-registry` (the plugin's key names) -> their declaration.
+SETTING_KEYS: dict[str, Setting] = {key: s for s in SETTINGS for key in Source("pack config").keys(s)}
 
 
-def _setting_schema(name: str) -> dict[str, Any]:
-    if name in LIMITS:
-        low, high = LIMITS[name]
-        return {"type": "integer", "minimum": low, "maximum": high}
-    return {"type": "boolean"} if name == "vpc" else {"type": "string"}
+def _setting_schema(declared: Setting) -> dict[str, Any]:
+    if declared.limits is not None:
+        return {"type": "integer", "minimum": declared.limits[0], "maximum": declared.limits[1]}
+    if declared.choices:
+        return {"type": "string", "enum": list(declared.choices)}
+    return {"type": declared.kind}
 
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 
 #: Each policy's config keys as the JSON schema the CLI checks a `--policy-pack-config` file against.
 CONFIG_SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
-    REGISTRY: {key: _setting_schema(name) for key, name in SETTING_KEYS.items()},
+    REGISTRY: {key: _setting_schema(declared) for key, declared in SETTING_KEYS.items()},
     APPROVED_MODEL: {
         "approvalStatuses": {
             "type": "array",
@@ -98,7 +99,7 @@ def registry_settings(config: Mapping[str, Any]) -> ResolvedSettings:
     """The registry settings of a pack run: `pai-registry`'s config over the environment, then Alibaba's chain for
     credentials; raises `ConfigurationError` naming the key (`policy pack config pai-registry.endpoint`).
 
-    The one place the pack resolves settings (the other front doors: `Settings.layered` over their own config).
+    The one place the pack resolves settings, through the `POLICY` door.
     """
     unknown = sorted(set(config) - set(SETTING_KEYS))
     if unknown:
@@ -107,19 +108,4 @@ def registry_settings(config: Mapping[str, Any]) -> ResolvedSettings:
             "credentials come from the environment, never from the pack config)",
             setting=unknown[0],
         )
-    values = {f"{REGISTRY}.{key}": config.get(key) for key in SETTING_KEYS}
-    keys = {f"{REGISTRY}.{key}": name for key, name in SETTING_KEYS.items()}
-    return Settings.layered(Settings.from_mapping(values, keys, "policy pack config"))
-
-
-#: How an error names the pack's settings: the pack config file and the environment (no stack config, no flags).
-PACK_TERMS = Terms(
-    argument=lambda name: name,
-    assign=lambda name, value: f"{name} {value}",
-    switch_on=lambda name: f"set {name}",
-    exact_name="an exact name",
-    region=f'set "region" (e.g. cn-hangzhou) or "endpoint" under "{REGISTRY}" in the --policy-pack-config file, or the '
-    f"environment variable {ENV_OF['region']} or {ENV_OF['endpoint']}",
-    credentials=f"set {ENV_OF['access_key_id']} and {ENV_OF['access_key_secret']} in the environment of pulumi, or a "
-    "profile, RAM role or OIDC token that Alibaba's default chain finds (the pack config takes no credentials)",
-)
+    return resolve(POLICY, pack=config)

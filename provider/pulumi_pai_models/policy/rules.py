@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..doors import POLICY
 from ..errors import ConfigurationError, PaiModelsError
 from ..selection import newest_versions_first
 from ..types import ModelVersion
-from .config import PACK_TERMS, REGISTRY, allowed_statuses
+from .config import REGISTRY, allowed_statuses
 from .index import PathIndex, Registered
 from .paths import ModelPath, ServiceConfigError, model_paths, path_key, shared_prefix
 
@@ -73,9 +74,9 @@ def registry_problem(name: str, paths: Sequence[ModelPath], index: PathIndex | C
         return None
     path, failure = failed
     if isinstance(failure, ConfigurationError):
-        why = f"the pack's registry settings are incomplete or wrong: {failure.explain(PACK_TERMS)}"
+        why = f"the pack's registry settings are incomplete or wrong: {failure.explain(POLICY)}"
     else:
-        why = f"the PAI model registry did not answer: {failure.explain(PACK_TERMS)}"
+        why = f"the PAI model registry did not answer: {failure.explain(POLICY)}"
     return one_line(
         f'{_subject(name, path)} cannot be checked because {why}. Fix the "{REGISTRY}" settings of the policy pack (or the '
         f'network), or set "{REGISTRY}": "advisory" in the --policy-pack-config file to let deployments through unchecked '
