@@ -366,6 +366,9 @@ class _Handler(BaseHTTPRequestHandler):
             emulator.authenticator.verify(
                 SignedRequest(self.command, raw_path, query, list(self.headers.items()), body)
             )
+            if action == "ListModels" and (fault is None or fault.body is None):
+                self._send_models(query, request_id, fault_headers)
+                return
             result = self._call(action, args, query)
         except EmulatorError as err:
             self._send_error_obj(err, request_id)
@@ -375,6 +378,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_corrupted(200, data, fault.body, request_id, fault_headers)
         else:
             self._send_json(200, data, request_id, headers=fault_headers)
+
+    def _send_models(self, query: Mapping[str, str], request_id: str, headers: Mapping[str, str]) -> None:
+        """A ListModels answer, the same JSON as ``_send_json`` gives, joined from the catalog's encoded models."""
+        total, models = self.server.emulator.catalog.list_models_encoded(ListModelsQuery.from_params(query))
+        head = json.dumps({"RequestId": request_id, "TotalCount": total, "Models": []}, ensure_ascii=False)
+        body = head[:-2].encode("utf-8") + b", ".join(models) + b"]}"
+        self._send(200, body, request_id, headers=headers)
 
     def _call(self, action: str, args: tuple[str, ...], query: Mapping[str, str]) -> dict[str, Any]:
         catalog = self.server.emulator.catalog
