@@ -25,9 +25,9 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ._version import __version__
@@ -54,12 +54,14 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Listing(Generic[T]):
-    """All items of a paged list call, in the server's order, with what it cost."""
+    """All items of a paged list call, in the server's order, with what it cost; `ids[i]` is `items[i]`'s identity
+    (ModelId, or VersionName), read once while the pages arrived."""
 
     items: list[T]
     total_count: int
     pages: int
     requests: int
+    ids: list[str] = field(default_factory=list, repr=False)
 
 
 class _RetryableFailure(Exception):
@@ -132,7 +134,7 @@ class PaiModelsClient:
             request = list_models_request(query, number, size)
             return self._call_page("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models")
 
-        return self._list_all("ListModels", page, Model.from_api)
+        return self._list_all("ListModels", page, Model.from_api, "ModelId")
 
     def get_model(self, model_id: str) -> Model | None:
         """The model with this id, or None if PAI says it does not exist."""
@@ -153,7 +155,7 @@ class PaiModelsClient:
                 "ListModelVersions", lambda sdk, rt: sdk.list_model_versions_with_options(model_id, request, {}, rt), "Versions"
             )
 
-        return self._list_all("ListModelVersions", page, ModelVersion.from_api).items
+        return self._list_all("ListModelVersions", page, ModelVersion.from_api, "VersionName").items
 
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
         """One version of a model, or None if PAI says it does not exist."""
@@ -167,34 +169,39 @@ class PaiModelsClient:
 
     # -- paging ---------------------------------------------------------------------------------------
 
-    def _list_all(self, call: str, fetch: Callable[[int, int], tuple[list[Any], int]], parse: Callable[[Any], T]) -> Listing[T]:
+    def _list_all(
+        self, call: str, fetch: Callable[[int, int], tuple[list[Any], int]], parse: Callable[[Any], T], key: str
+    ) -> Listing[T]:
         """Read every page: the first alone (it gives TotalCount), the rest concurrently; retry if it shifted.
 
-        Each page's items are parsed (`parse`) in the thread that fetched it, so that work overlaps
-        with the other pages' round trips instead of following the last one.
+        Each page is parsed (`parse`) and its identities (the JSON field `key`) read in the thread that fetched
+        it, and joined to the list as soon as the pages before it are in, so that this work overlaps with the
+        other pages' round trips instead of following the last one.
         """
         size = self.settings.page_size
 
-        def read(number: int) -> tuple[list[T], int]:
+        def read(number: int) -> _Page[T]:
             items, total = fetch(number, size)
-            return [parse(item) for item in items], total
+            return _Page([parse(item) for item in items], _identities(items, key), total)
 
         requests = 0
         problem = None
         for attempt in range(1, _LISTING_TRIES + 1):
             first = read(1)
             requests += 1
-            total = first[1]
-            pages = max(1, math.ceil(total / size))
-            page_list = [first]
+            joined: _Joined[T] = _Joined(first.total)
+            joined.add(1, first)
+            pages = max(1, math.ceil(first.total / size))
             if pages > 1:
                 workers = min(self.settings.max_concurrency, pages - 1)
                 with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pai-page") as pool:
-                    page_list += list(pool.map(read, range(2, pages + 1)))
+                    arriving = pool.map(read, range(2, pages + 1))
+                    for number, page in enumerate(arriving, start=2):  # in page order, each as soon as it is in
+                        joined.add(number, page)
                 requests += pages - 1
-            items, problem = _assemble(page_list, total)
+            problem = joined.problem()
             if problem is None:
-                return Listing(items, total, pages, requests)
+                return Listing(joined.items, first.total, pages, requests, joined.ids)
             log.warning("%s: %s; reading the list again (try %d of %d)", call, problem, attempt, _LISTING_TRIES)
         raise ListingChanged(
             call,
@@ -343,26 +350,55 @@ def _page_body(call: str, body: dict[str, Any], key: str) -> tuple[list[Any], in
     return items, total
 
 
-def _assemble(page_list: Sequence[tuple[list[T], int]], total: int) -> tuple[list[T], str | None]:
-    """Join parsed pages in order, dropping repeats; say what is inconsistent, if anything."""
-    seen: set[str] = set()
-    items: list[T] = []
-    for number, (page_items, page_total) in enumerate(page_list, start=1):
-        if page_total != total:
-            return items, f"TotalCount went from {total} to {page_total} at page {number}"
-        for item in page_items:
-            ident = _identity(item)
-            if ident in seen:
-                continue
-            seen.add(ident)
-            items.append(item)
-    if len(items) != total:
-        return items, f"{len(items)} distinct items arrived but TotalCount is {total}"
-    return items, None
+@dataclass(frozen=True)
+class _Page(Generic[T]):
+    """One page as it arrived: its parsed items, their identities, and the TotalCount it gave."""
+
+    items: list[T]
+    ids: list[str]
+    total: int
 
 
-def _identity(item: Model | ModelVersion) -> str:
-    return item.model_id if isinstance(item, Model) else item.version_name
+def _identities(items: list[Any], key: str) -> list[str]:
+    """Each JSON item's identity, its field `key` as text (`Model.model_id`, `ModelVersion.version_name`)."""
+    values = [item.get(key) if isinstance(item, dict) else None for item in items]
+    return [v if type(v) is str else ("" if v is None else str(v)) for v in values]
+
+
+class _Joined(Generic[T]):
+    """Pages joined in page order as they arrive, repeats dropped; says what is inconsistent, if anything."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.items: list[T] = []
+        self.ids: list[str] = []
+        self._seen: set[str] = set()
+        self._changed: str | None = None
+
+    def add(self, number: int, page: _Page[T]) -> None:
+        if self._changed is not None:
+            return
+        if page.total != self.total:
+            self._changed = f"TotalCount went from {self.total} to {page.total} at page {number}"
+            return
+        seen = self._seen
+        if seen.isdisjoint(page.ids) and len(set(page.ids)) == len(page.ids):  # the usual case, at C speed
+            seen.update(page.ids)
+            self.items += page.items
+            self.ids += page.ids
+            return
+        for ident, item in zip(page.ids, page.items, strict=True):
+            if ident not in seen:
+                seen.add(ident)
+                self.items.append(item)
+                self.ids.append(ident)
+
+    def problem(self) -> str | None:
+        if self._changed is not None:
+            return self._changed
+        if len(self.items) != self.total:
+            return f"{len(self.items)} distinct items arrived but TotalCount is {self.total}"
+        return None
 
 
 def _without_request_id(body: dict[str, Any]) -> dict[str, Any]:
