@@ -18,6 +18,7 @@ contract declares; what PAI returns is handed on unfiltered (the rules after the
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import math
@@ -33,6 +34,7 @@ from typing import Any, Generic, TypeVar
 from ._version import __version__
 from .contract import QUERY, arguments
 from .errors import ApiError, ConfigurationError, ListingChanged
+from .inflight import bound_for
 from .query import ModelQuery
 from .settings import ResolvedSettings, Settings
 from .types import Model, ModelVersion
@@ -130,9 +132,9 @@ class PaiModelsClient:
     def list_models(self, query: ModelQuery) -> Listing[Model]:
         """Every model PAI returns for `query`'s server-side filters, de-duplicated, in the server's order."""
 
-        def page(number: int, size: int) -> tuple[list[Any], int]:
+        def page(number: int, size: int, owner: object) -> tuple[list[Any], int]:
             request = list_models_request(query, number, size)
-            return self._call_page("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models")
+            return self._call_page("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models", owner)
 
         return self._list_all("ListModels", page, Model.from_api, "ModelId")
 
@@ -149,10 +151,10 @@ class PaiModelsClient:
         """Every version of a model, all pages (the picking rules are `selection`'s, applied to all of them)."""
         from alibabacloud_aiworkspace20210204 import models as pai
 
-        def page(number: int, size: int) -> tuple[list[Any], int]:
+        def page(number: int, size: int, owner: object) -> tuple[list[Any], int]:
             request = pai.ListModelVersionsRequest(page_number=number, page_size=size)
             return self._call_page(
-                "ListModelVersions", lambda sdk, rt: sdk.list_model_versions_with_options(model_id, request, {}, rt), "Versions"
+                "ListModelVersions", lambda sdk, rt: sdk.list_model_versions_with_options(model_id, request, {}, rt), "Versions", owner
             )
 
         return self._list_all("ListModelVersions", page, ModelVersion.from_api, "VersionName").items
@@ -170,7 +172,7 @@ class PaiModelsClient:
     # -- paging ---------------------------------------------------------------------------------------
 
     def _list_all(
-        self, call: str, fetch: Callable[[int, int], tuple[list[Any], int]], parse: Callable[[Any], T], key: str
+        self, call: str, fetch: Callable[[int, int, object], tuple[list[Any], int]], parse: Callable[[Any], T], key: str
     ) -> Listing[T]:
         """Read every page: the first alone (it gives TotalCount), the rest concurrently; retry if it shifted.
 
@@ -180,14 +182,15 @@ class PaiModelsClient:
         """
         size = self.settings.page_size
 
-        def read(number: int) -> _Page[T]:
-            items, total = fetch(number, size)
+        def read(number: int, owner: object) -> _Page[T]:
+            items, total = fetch(number, size, owner)
             return _Page([parse(item) for item in items], _identities(items, key), total)
 
         requests = 0
         problem = None
         for attempt in range(1, _LISTING_TRIES + 1):
-            first = read(1)
+            owner = object()  # this read's turn in the process-wide bound on requests in flight
+            first = read(1, owner)
             requests += 1
             joined: _Joined[T] = _Joined(first.total)
             joined.add(1, first)
@@ -195,7 +198,7 @@ class PaiModelsClient:
             if pages > 1:
                 workers = min(self.settings.max_concurrency, pages - 1)
                 with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pai-page") as pool:
-                    arriving = pool.map(read, range(2, pages + 1))
+                    arriving = pool.map(read, range(2, pages + 1), itertools.repeat(owner))
                     for number, page in enumerate(arriving, start=2):  # in page order, each as soon as it is in
                         joined.add(number, page)
                 requests += pages - 1
@@ -213,18 +216,27 @@ class PaiModelsClient:
 
     # -- one call, with retries -------------------------------------------------------------------------
 
-    def _call(self, call: str, invoke: Callable[[Any, Any], Any], read: Callable[[dict[str, Any]], R]) -> R:
-        """Run one SDK call with the retry policy; `read` checks the raw JSON body (an ApiError from it is retried)."""
+    def _call(
+        self, call: str, invoke: Callable[[Any, Any], Any], read: Callable[[dict[str, Any]], R], owner: object | None = None
+    ) -> R:
+        """Run one SDK call with the retry policy; `read` checks the raw JSON body (an ApiError from it is retried).
+
+        Each attempt holds a slot of the process-wide bound (`inflight`) while it is on the wire, in `owner`'s
+        turn (its listing's); a wait between attempts holds none.
+        """
         from darabonba.runtime import RuntimeOptions
 
         sdk = self._client()
+        bound = bound_for(self.settings.url, self.settings.max_in_flight)
+        turn = object() if owner is None else owner
         runtime = RuntimeOptions(read_timeout=self.settings.read_timeout_ms, connect_timeout=self.settings.connect_timeout_ms)
         attempts = self.settings.max_attempts
         for attempt in range(1, attempts + 1):
             failed: ApiError
             wait_ms: float | None
             try:
-                invoke(sdk, runtime)
+                with bound.slot(turn):
+                    invoke(sdk, runtime)
                 try:
                     return read(sdk.last_body())
                 except ApiError as unreadable:  # e.g. a body without its list: worth another attempt
@@ -242,9 +254,9 @@ class PaiModelsClient:
             self._sleep(delay_ms / 1000)
         raise AssertionError("unreachable")
 
-    def _call_page(self, call: str, invoke: Callable[[Any, Any], Any], key: str) -> tuple[list[Any], int]:
+    def _call_page(self, call: str, invoke: Callable[[Any, Any], Any], key: str, owner: object) -> tuple[list[Any], int]:
         """One page of a list call: its items and TotalCount, checked once."""
-        return self._call(call, invoke, lambda body: _page_body(call, body, key))
+        return self._call(call, invoke, lambda body: _page_body(call, body, key), owner)
 
     def _call_not_found_is_none(self, call: str, invoke: Callable[[Any, Any], Any]) -> dict[str, Any] | None:
         try:
@@ -280,6 +292,7 @@ class PaiModelsClient:
             "read_timeout": s.read_timeout_ms,
             "connect_timeout": s.connect_timeout_ms,
             "user_agent": USER_AGENT,
+            "max_idle_conns": s.max_in_flight,  # the connections kept: as many as can be in flight at once
         }
         if s.has_static_credentials:
             return Config(

@@ -55,6 +55,7 @@ _SETTING_DOCS: dict[str, str] = {
     "connect_timeout_ms": "Connect timeout of one API call, in milliseconds (default {default}).",
     "max_attempts": "Attempts per API call, retries of throttling, 5xx answers and timeouts included (default {default}).",
     "max_concurrency": "Pages of a listing read at the same time (default {default}).",
+    "max_in_flight": "Requests in flight at once in this process, shared in turns by its listings (default {default}).",
 }
 
 _CONDITION_TEXT = (

@@ -41,6 +41,7 @@ CONFIG_KEYS: dict[str, str] = {
     "pai-models:connectTimeoutMs": "connect_timeout_ms",
     "pai-models:maxAttempts": "max_attempts",
     "pai-models:maxConcurrency": "max_concurrency",
+    "pai-models:maxInFlight": "max_in_flight",
 }
 
 #: Environment variable -> Settings field; Alibaba's names first, then pulumi_alicloud's.
@@ -68,6 +69,7 @@ LIMITS: dict[str, tuple[int, int]] = {
     "backoff_max_ms": (0, 600_000),
     "page_size": (1, MAX_PAGE_SIZE),
     "max_concurrency": (1, 64),
+    "max_in_flight": (1, 256),
 }
 _CREDENTIALS = ("access_key_id", "access_key_secret", "security_token")
 #: The fields whose values are secrets: never in repr, state, logs or messages; marked secret in the plugin schema.
@@ -95,6 +97,7 @@ class Settings:
     backoff_max_ms: int | None = None
     page_size: int | None = None
     max_concurrency: int | None = None
+    max_in_flight: int | None = None
     #: Where set fields came from, as (field, "stack config pai-models:endpoint") pairs; not compared.
     sources: Sources = field(default=(), compare=False, repr=False)
 
@@ -108,6 +111,7 @@ class Settings:
         "backoff_max_ms": 5_000,
         "page_size": MAX_PAGE_SIZE,
         "max_concurrency": 8,
+        "max_in_flight": 16,
     }
 
     # -- building -----------------------------------------------------------------------------------
@@ -240,6 +244,7 @@ class ResolvedSettings(Settings):
     backoff_max_ms: int = 0
     page_size: int = 0
     max_concurrency: int = 0
+    max_in_flight: int = 0
 
     @property
     def has_static_credentials(self) -> bool:

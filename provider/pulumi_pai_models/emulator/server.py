@@ -47,7 +47,7 @@ from .errors import (
 from .faults import CatalogHooks, Fault, FaultQueue, RequestLog, parse_faults, parse_hook
 from .params import ListModelsQuery, ListModelVersionsQuery
 
-__all__ = ["ADMIN_ENDPOINTS", "EmulatorServer", "is_loopback_host"]
+__all__ = ["ADMIN_ENDPOINTS", "EmulatorServer", "InFlight", "is_loopback_host"]
 
 MAX_API_BODY = 1 << 20
 MAX_ADMIN_BODY = 64 << 20
@@ -154,7 +154,7 @@ def _host_of(host_header: str) -> str:
 class _Exchange:
     """What the request log needs to know about the request being handled."""
 
-    __slots__ = ("action", "kind", "path", "query", "settled", "started")
+    __slots__ = ("action", "counted", "kind", "path", "query", "settled", "started")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -163,6 +163,35 @@ class _Exchange:
         self.query: dict[str, str] = {}
         self.started = time.time()
         self.settled = False
+        self.counted = False  # whether it is among the API requests in flight
+
+
+class InFlight:
+    """How many API requests are being answered now, and the most at once since the last `reset_peak()`.
+
+    A request counts from when its handling starts until its answer is about to leave (before the first byte
+    is written), so a client that sends its next request only after an answer never sees both counted.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def enter(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.now -= 1
+
+    def reset_peak(self) -> int:
+        """The peak so far; from now on the peak counts from the requests in flight now."""
+        with self._lock:
+            peak, self.peak = self.peak, self.now
+            return peak
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -322,6 +351,8 @@ class _Handler(BaseHTTPRequestHandler):
         if ex.kind == "admin":
             return
         emulator = self.server.emulator
+        if ex.counted:
+            emulator.in_flight.leave()
         emulator.request_log.record(
             action=ex.action,
             method=self.command,
@@ -337,6 +368,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api(self, action: str, args: tuple[str, ...], raw_path: str, query: dict[str, str], request_id: str) -> None:
         emulator = self.server.emulator
+        if self._exchange is not None:
+            self._exchange.counted = True
+            emulator.in_flight.enter()
         if self.command != "GET":
             err = MethodNotAllowed(f"{action} is served at this path with GET, not {self.command}.")
             self.close_connection = True
@@ -558,6 +592,8 @@ class EmulatorServer:
         self.faults = FaultQueue()
         self.hooks = CatalogHooks()
         self.request_log = RequestLog()
+        #: API requests being answered now, and the most at once (`in_flight.reset_peak()` starts a new count).
+        self.in_flight = InFlight()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
