@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from . import warmup
 from ._version import __version__
 from .contract import QUERY, arguments
 from .errors import ApiError, ConfigurationError, ListingChanged
@@ -131,6 +132,7 @@ class PaiModelsClient:
 
     def list_models(self, query: ModelQuery) -> Listing[Model]:
         """Every model PAI returns for `query`'s server-side filters, de-duplicated, in the server's order."""
+        warmup.wait()
 
         def page(number: int, size: int, owner: object) -> tuple[list[Any], int]:
             request = list_models_request(query, number, size)
@@ -140,6 +142,7 @@ class PaiModelsClient:
 
     def get_model(self, model_id: str) -> Model | None:
         """The model with this id, or None if PAI says it does not exist."""
+        warmup.wait()
         from alibabacloud_aiworkspace20210204 import models as pai
 
         body = self._call_not_found_is_none(
@@ -149,6 +152,7 @@ class PaiModelsClient:
 
     def list_model_versions(self, model_id: str) -> list[ModelVersion]:
         """Every version of a model, all pages (the picking rules are `selection`'s, applied to all of them)."""
+        warmup.wait()
         from alibabacloud_aiworkspace20210204 import models as pai
 
         def page(number: int, size: int, owner: object) -> tuple[list[Any], int]:
@@ -161,6 +165,7 @@ class PaiModelsClient:
 
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
         """One version of a model, or None if PAI says it does not exist."""
+        warmup.wait()
         from alibabacloud_aiworkspace20210204 import models as pai
 
         body = self._call_not_found_is_none(
@@ -329,6 +334,7 @@ def sdk_field(api_name: str) -> str:
 
 def list_models_request(query: ModelQuery, page_number: int, page_size: int) -> Any:
     """The SDK's `ListModelsRequest` for one page: each query argument under the ListModels name the contract gives it."""
+    warmup.wait()
     from alibabacloud_aiworkspace20210204 import models as pai
 
     values: dict[str, Any] = {}

@@ -56,7 +56,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from . import enginelog, lifecycle, schema
+from . import enginelog, lifecycle, schema, warmup
 from ._version import __version__
 from .contract import arguments, camel
 from .errors import ConfigurationError, InvalidQuery, PaiModelsError, Terms
@@ -198,6 +198,7 @@ class PaiModelsProvider(Provider):
         return operation_registry(self._settings)
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        warmup.stop()  # the engine asks a process of its own for the schema, and looks nothing up there
         return GetSchemaResponse(schema=_schema_text())
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
@@ -348,6 +349,7 @@ def main() -> None:
     parser.add_argument("engine", help="the engine's address, given by the Pulumi CLI")
     known, _ = parser.parse_known_args()
     server.ProviderServicer = _Servicer  # type: ignore[misc]  # server.main builds the servicer by this name
+    warmup.start()  # the SDK loads while the engine connects, asks for the schema and configures this plugin
     server.main(sys.argv[1:], __version__, PaiModelsProvider(known.engine))
 
 
