@@ -13,14 +13,12 @@ import math
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import tracemalloc
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,11 +30,13 @@ sys.path.insert(1, str(REPO / "tests"))  # engine.py: the real Pulumi engine, sh
 
 import pulumi  # noqa: E402
 from catalogs import PROVIDER, model_name  # noqa: E402
+from emulator_host import EmulatorProcess as Emulator  # noqa: E402
 from engine import inline_stack  # noqa: E402
 from pulumi_pai_models import ModelLookup, Settings, get_model, get_models  # noqa: E402
 from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET  # noqa: E402
 
 FULL_SIZES = (10, 1_000, 10_000, 50_000)
+SECTIONS = ("listing", "doors", "first", "inflight", "failing", "coalescing", "engine")
 QUICK_SIZES = (10, 1_000)
 NAIVE_PAGE_SIZE = 10  # ListModels' default PageSize, what a script that does not set it gets
 SDK_PAGE_SIZE = 100  # the API's maximum PageSize
@@ -50,80 +50,7 @@ def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-# -- the emulator, in a child process --------------------------------------------------------------------
-
-
-class Emulator:
-    """bench/emulator_host.py as a child process: catalog and latency over stdin, log and reset over HTTP."""
-
-    def __init__(self, latency_ms: float):
-        command = [sys.executable, str(BENCH / "emulator_host.py"), "--latency-ms", str(latency_ms)]
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
-        first = self.proc.stdout.readline().strip()
-        if not first.startswith("listening on "):
-            self.stop()
-            raise SystemExit(f"the emulator did not start: {first!r}")
-        self.url = first.split()[-1]
-        self.latency_ms = latency_ms
-        self.size = 0
-
-    def _command(self, line: str) -> str:
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        answer = self.proc.stdout.readline().strip()
-        if not answer.startswith("ok"):
-            raise RuntimeError(f"emulator: {line!r} -> {answer!r}")
-        return answer
-
-    def set_catalog(self, size: int) -> None:
-        if size != self.size:
-            self._command(f"catalog {size}")
-            self.size = size
-
-    def put_catalog(self, catalog: dict) -> None:
-        """Replace the catalog with this one (the admin endpoint); `set_catalog` sizes no longer describe it."""
-        data = json.dumps(catalog).encode("utf-8")
-        request = urllib.request.Request(self.url + "/_emulator/catalog", data=data, method="PUT")
-        with urllib.request.urlopen(request) as answer:
-            answer.read()
-        self.size = -1
-
-    def set_latency(self, latency_ms: float) -> None:
-        self._command(f"latency {latency_ms}")
-
-    def requests(self) -> list[dict]:
-        with urllib.request.urlopen(self.url + "/_emulator/requests") as answer:
-            return json.load(answer)["requests"]
-
-    def list_requests(self) -> list[dict]:
-        return [r for r in self.requests() if r.get("action") == "ListModels"]
-
-    def reset(self) -> None:
-        request = urllib.request.Request(self.url + "/_emulator/reset", data=b"", method="POST")
-        with urllib.request.urlopen(request) as answer:
-            answer.read()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.write("quit\n")
-                self.proc.stdin.flush()
-                self.proc.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait()
-
-
 # -- what is measured --------------------------------------------------------------------------------------
-
-
-def library_listing(settings: Settings) -> Callable[[], int]:
-    """(a) this library: first page alone, the rest concurrently, PageSize 100."""
-
-    def run() -> int:
-        return len(get_models(provider=PROVIDER, settings=settings).models)
-
-    return run
 
 
 def sdk_client(emulator: Emulator):
@@ -183,56 +110,22 @@ def traced(run: Callable[[], Any]) -> tuple[Any, int, int]:
     return result, peak - base, current - base
 
 
-def timed(run: Callable[[], Any], emulator: Emulator, *, cheap_s: float = 5.0, reps: int = 3) -> dict:
-    """Wall time and client CPU time (medians over up to `reps` runs while a run is cheap), ListModels requests."""
-    times = []
-    cpu = []
-    requests: list[int] = []
-    server_ms: list[float] = []
-    while True:
-        emulator.reset()
-        started, cpu_started = time.perf_counter(), time.process_time()
-        run()
-        times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-        log_ = emulator.list_requests()
-        requests.append(len(log_))
-        server_ms.extend(r["duration_ms"] for r in log_)
-        if len(times) >= reps or times[0] > cheap_s:
-            break
-    return {
-        "seconds": statistics.median(times),
-        "cpu_seconds": statistics.median(cpu),
-        "runs": len(times),
-        "all_seconds": times,
-        "requests": requests[0],
-        "requests_consistent": len(set(requests)) == 1,
-        "emulator_ms_per_request": statistics.mean(server_ms) if server_ms else None,
-    }
-
-
 def round_trip_limit_s(size: int, latency_ms: float, page_size: int, concurrency: int) -> tuple[float, int]:
     """(d): latency x (1 + ceil((pages - 1) / concurrency)); pages = ceil(N / page_size)."""
     pages = max(1, math.ceil(size / page_size))
     return latency_ms / 1000 * (1 + math.ceil((pages - 1) / concurrency)), pages
 
 
-def measure_size(size: int, emulator: Emulator, settings: Settings, client, args) -> dict:
+def measure_size(size: int, emulator: Emulator, head: SideProcess, client, args) -> dict:
     emulator.set_catalog(size)
-    resolved = settings.resolved()
     row: dict[str, Any] = {"size": size}
 
-    # (a) the library
+    # (a) the library, in the side process of this checkout (best of --reps, then a traced pass for memory)
     log(f"N={size}: (a) library")
-    run_a = library_listing(settings)
-    a = timed(run_a, emulator)
-    count, peak, held = traced(run_a)
-    assert count == size, f"(a) listed {count} of {size}"
-    a.update(peak_bytes=peak, held_bytes=held, peak_bytes_per_model=peak / size)
+    a = head.ask("listing", door="get_models", size=size, latency_ms=args.latency_ms, reps=args.reps, trace=True)
+    a["peak_bytes_per_model"] = a["peak_bytes"] / size
     if not args.quick:  # diagnostic: the same listing with no injected latency (client + emulator work only)
-        emulator.set_latency(0)
-        a["seconds_at_0ms_latency"] = timed(run_a, emulator, reps=1)["seconds"]
-        emulator.set_latency(args.latency_ms)
+        a["seconds_at_0ms_latency"] = head.ask("listing", door="get_models", size=size, latency_ms=0, reps=1, trace=False)["seconds"]
     row["a"] = a
 
     # (c) sequential over the SDK, PageSize 100
@@ -282,8 +175,8 @@ def measure_size(size: int, emulator: Emulator, settings: Settings, client, args
     row["b"]["peak_bytes_per_model"] = row["b"]["peak_bytes"] / size
 
     # (d) the round-trip limit
-    d_s, pages = round_trip_limit_s(size, args.latency_ms, resolved.page_size, resolved.max_concurrency)
-    row["d"] = {"seconds": d_s, "pages": pages, "concurrency": resolved.max_concurrency, "page_size": resolved.page_size}
+    d_s, pages = round_trip_limit_s(size, args.latency_ms, head.info["page_size"], head.info["max_concurrency"])
+    row["d"] = {"seconds": d_s, "pages": pages, "concurrency": head.info["max_concurrency"], "page_size": head.info["page_size"]}
     row["ratios"] = {
         "a/b": a["seconds"] / row["b"]["seconds"],
         "a/c": a["seconds"] / row["c"]["seconds"],
@@ -291,6 +184,212 @@ def measure_size(size: int, emulator: Emulator, settings: Settings, client, args
     }
     row["a"]["expected_requests"] = pages
     return row
+
+
+# -- the commits measured: sides --------------------------------------------------------------------------
+
+
+class SideProcess:
+    """bench/side.py with one commit's library on its PYTHONPATH: figures of that commit, on request."""
+
+    def __init__(self, label: str, commit: str, provider_dir: Path):
+        self.label, self.commit, self.provider_dir = label, commit, provider_dir
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(provider_dir)] + ([os.environ["PYTHONPATH"]]
+                                                                                  if os.environ.get("PYTHONPATH") else [])))
+        env.setdefault("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+        self.proc = subprocess.Popen([sys.executable, str(BENCH / "side.py")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1, env=env)
+        self.info = self.ask("hello")
+        if Path(self.info["file"]).resolve().parent.parent != provider_dir.resolve():
+            raise SystemExit(f"side {label}: imported {self.info['file']}, not the library in {provider_dir}")
+
+    def ask(self, op: str, **arguments: Any) -> Any:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"op": op, **arguments}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"side {self.label} ended (see its stderr above)")
+        answer = json.loads(line)
+        if not answer["ok"]:
+            raise SystemExit(f"side {self.label}: {op} {arguments} failed: {answer['error']}\n{answer['traceback']}")
+        return answer["result"]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(json.dumps({"op": "quit"}) + "\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+
+
+def git(*argv: str) -> str:
+    done = subprocess.run(["git", *argv], cwd=REPO, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+class RefCheckout:
+    """REF in a temporary git worktree (detached), removed afterwards; its provider/ goes on a side's PYTHONPATH."""
+
+    def __init__(self, ref: str):
+        self.commit = git("rev-parse", "--verify", f"{ref}^{{commit}}")
+        self.folder = Path(tempfile.mkdtemp(prefix="pai-models-bench-ref-"))
+        self.path = self.folder / "worktree"
+        git("worktree", "add", "--detach", "--quiet", str(self.path), self.commit)
+        lock_here, lock_there = (REPO / "requirements.lock"), (self.path / "requirements.lock")
+        self.same_dependencies = lock_there.exists() and lock_here.read_bytes() == lock_there.read_bytes()
+
+    @property
+    def provider_dir(self) -> Path:
+        return self.path / "provider"
+
+    def remove(self) -> None:
+        try:
+            git("worktree", "remove", "--force", str(self.path))
+        except subprocess.CalledProcessError:
+            git("worktree", "prune")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def interleaved(sides: list[SideProcess], reps: int, measure: Callable[[SideProcess], Any]) -> dict[str, list[Any]]:
+    """`measure(side)` `reps` times for each side, alternating sides (and which goes first) so both see the same load."""
+    results: dict[str, list[Any]] = {side.label: [] for side in sides}
+    for rep in range(reps):
+        for side in (sides if rep % 2 == 0 else sides[::-1]):
+            results[side.label].append(measure(side))
+    return results
+
+
+# -- listing at the round-trip limit, through each front door ------------------------------------------------
+
+DOORS = ("get_models", "get_model", "ModelLookup")
+DOOR_CALLS = {
+    "get_models": 'get_models(provider="pai")',
+    "get_model": 'get_model(provider="pai", most_recent=True)',
+    "ModelLookup": 'ModelLookup(provider="pai", most_recent=True): its dynamic provider\'s check, as in a preview',
+}
+
+
+def door_figures(sides: list[SideProcess], sizes: list[int], args) -> dict:
+    """Best of `--reps` listings of N models through each door, per side, interleaved; then one traced pass each."""
+    head = sides[0]
+    rows = []
+    for size in sizes:
+        d_s, pages = round_trip_limit_s(size, args.latency_ms, head.info["page_size"], head.info["max_concurrency"])
+        for door in DOORS:
+            log(f"doors: N={size:,} {door}")
+            runs = interleaved(sides, args.reps, lambda side, door=door, size=size: side.ask(
+                "listing", door=door, size=size, latency_ms=args.latency_ms, reps=1, trace=False))
+            row: dict[str, Any] = {"size": size, "door": door, "d_seconds": d_s, "pages": pages, "sides": {}}
+            for side in sides:
+                times = [r["seconds"] for r in runs[side.label]]
+                memory = side.ask("listing", door=door, size=size, latency_ms=args.latency_ms, reps=1, trace=True)
+                row["sides"][side.label] = {
+                    "seconds": min(times), "all_seconds": times, "a_over_d": min(times) / d_s,
+                    "requests": runs[side.label][0]["requests"], "peak_bytes_per_model": memory["peak_bytes"] / size,
+                }
+            rows.append(row)
+    return {"latency_ms": args.latency_ms, "reps": args.reps, "rows": rows}
+
+
+# -- the first lookup, against the import floor ----------------------------------------------------------------
+
+FLOORS = {
+    "python": "pass",
+    "pulumi.dynamic": "import pulumi.dynamic",
+    "pulumi.dynamic + SDK": "import pulumi.dynamic, alibabacloud_aiworkspace20210204.client",
+    "plugin server + SDK": "import pulumi.provider.experimental.server, alibabacloud_aiworkspace20210204.client",
+}
+PREVIEWS = ("empty", "trivial", "lookup", "yaml-empty", "yaml-getmodel")
+
+
+def fresh_import_seconds(statement: str) -> float:
+    """Wall time of a fresh Python process (this venv's) that runs `statement` and exits."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", statement], check=True, env=dict(os.environ, PYTHONPATH=""))
+    return time.perf_counter() - started
+
+
+def first_lookup_figures(sides: list[SideProcess], args) -> dict:
+    """The first ModelLookup's and the first plugin getModel's added cost in a preview, beside the import floors."""
+    floors: dict[str, list[float]] = {name: [] for name in FLOORS}
+    previews: dict[str, dict[str, list[float]]] = {side.label: {case: [] for case in PREVIEWS} for side in sides}
+    for side in sides:  # set up and warm every program (not measured)
+        for case in PREVIEWS:
+            log(f"first lookup: preparing {side.label} {case}")
+            side.ask("preview", case=case)
+    for rep in range(args.preview_reps):
+        log(f"first lookup: round {rep + 1} of {args.preview_reps}")
+        for name, statement in FLOORS.items():
+            floors[name].append(fresh_import_seconds(statement))
+        for side in (sides if rep % 2 == 0 else sides[::-1]):
+            for case in PREVIEWS:
+                previews[side.label][case].append(side.ask("preview", case=case)["seconds"])
+    best = {name: min(times) for name, times in floors.items()}
+    out: dict[str, Any] = {"reps": args.preview_reps, "floors": floors, "floor_best": best, "sides": {}}
+    for side in sides:
+        p = {case: min(times) for case, times in previews[side.label].items()}
+        out["sides"][side.label] = {
+            "previews": previews[side.label],
+            "preview_best": p,
+            "model_lookup_first": p["lookup"] - p["empty"],
+            "trivial_dynamic_first": p["trivial"] - p["empty"],
+            "plugin_getmodel_first": p["yaml-getmodel"] - p["yaml-empty"],
+        }
+    return out
+
+
+# -- many lookups at once: the in-flight bound ------------------------------------------------------------------
+
+INFLIGHT_CASES = {
+    "100 distinct lookups": {"storm": False, "retry_after_ms": None},
+    "the same, 30% answered 429 without x-acs-retry-after": {"storm": True, "retry_after_ms": None},
+    "the same, 30% answered 429 with x-acs-retry-after 100 ms": {"storm": True, "retry_after_ms": 100},
+}
+
+
+def inflight_figures(sides: list[SideProcess], args) -> dict:
+    """100 distinct lookups at once (each lists the whole catalog), plain and in a throttling storm, per side."""
+    lookups, size, latency = 100, args.inflight_size, args.inflight_latency_ms
+    out: dict[str, Any] = {"lookups": lookups, "size": size, "latency_ms": latency, "max_attempts": args.storm_max_attempts,
+                           "cases": {}}
+    for name, case in INFLIGHT_CASES.items():
+        log(f"in flight: {name}")
+        runs = interleaved(sides, 1, lambda side, case=case: side.ask(
+            "inflight", lookups=lookups, size=size, latency_ms=latency, max_attempts=args.storm_max_attempts, **case))
+        out["cases"][name] = {label: results[0] for label, results in runs.items()}
+    head = sides[0].info
+    pages = math.ceil(size / head["page_size"])
+    bound = head["max_in_flight"]
+    rounds = max(math.ceil(lookups * pages / bound), 1 + math.ceil((pages - 1) / head["max_concurrency"]))
+    out.update(bound=bound, pages=pages, allowed_seconds=latency / 1000 * rounds,
+               allowed_basis=f"{latency:g} ms x ceil({lookups} lookups x {pages} pages / {bound} in flight) = {rounds} rounds")
+    return out
+
+
+# -- a failing preview against a working one ---------------------------------------------------------------------
+
+
+def failing_figures(sides: list[SideProcess], args) -> dict:
+    """`pulumi preview` of a Python project whose ModelLookup fails (an approval status no version has) and one whose works."""
+    for side in sides:
+        for case in ("py-working", "py-failing"):
+            log(f"failing vs working: preparing {side.label} {case}")
+            side.ask("preview", case=case)
+    cases = ("py-working", "py-failing")
+    runs = interleaved(sides, args.failing_reps, lambda side: {case: side.ask("preview", case=case) for case in cases})
+    out: dict[str, Any] = {"reps": args.failing_reps, "sides": {}}
+    for label, results in runs.items():
+        working = [r["py-working"]["seconds"] for r in results]
+        failing = [r["py-failing"]["seconds"] for r in results]
+        unexpected = [r[c]["unexpected"] for r in results for c in r if "unexpected" in r[c]]
+        out["sides"][label] = {"working": working, "failing": failing, "ratio": min(failing) / min(working),
+                               "unexpected": unexpected[:1]}
+    return out
 
 
 # -- coalescing --------------------------------------------------------------------------------------------
@@ -518,23 +617,15 @@ def fmt_ratio(r: float) -> str:
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
+    rows = [row + [""] * (len(headers) - len(row)) for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False)))  # noqa: E731
     return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
 
 
-def report(results: dict) -> str:
+def report_listing(results: dict) -> list[str]:
+    """The listing table of (a), (b), (c), (d), and the requests and memory table."""
     lines: list[str] = []
-    meta = results["meta"]
-    lines.append(f"pulumi-pai-models benchmark ({'quick' if meta['quick'] else 'full'}): {meta['latency_ms']:g} ms injected "
-                 f"latency per request, emulator in a child "
-                 f"process, {meta['cpus']} CPUs, Python {meta['python']}")
-    g = meta.get("git") or {}
-    lines.append(f"library at commit {g.get('head') or '?'}" + (f", with uncommitted changes to {', '.join(g['library_uncommitted'])}"
-                                                               if g.get("library_uncommitted") else ""))
-    lines.append("load average (1, 5, 15 min) at start " + ", ".join(f"{x:.1f}" for x in meta["load_average_at_start"])
-                 + " and end " + ", ".join(f"{x:.1f}" for x in meta.get("load_average_at_end", ())))
-    lines.append("")
     lines.append("Listing all models with provider='pai' (wall time; ratios are times, below 1 = (a) is faster)")
     rows = []
     notes = []
@@ -579,6 +670,26 @@ def report(results: dict) -> str:
     lines.append("  (a) CPU: CPU time of this (the client's) process during (a), all threads; less sensitive to machine load.")
     lines.append("  (a) at 0 ms: the same listing with no injected latency: what the client and the emulator cost.")
     lines.append("")
+    return lines
+
+
+def report(results: dict) -> str:
+    lines: list[str] = []
+    meta = results["meta"]
+    lines.append(f"pulumi-pai-models benchmark ({'quick' if meta['quick'] else 'full'}): {meta['latency_ms']:g} ms injected "
+                 f"latency per request, emulator in a child "
+                 f"process, {meta['cpus']} CPUs, Python {meta['python']}")
+    g = meta.get("git") or {}
+    lines.append(f"library at commit {g.get('head') or '?'}" + (f", with uncommitted changes to {', '.join(g['library_uncommitted'])}"
+                                                               if g.get("library_uncommitted") else ""))
+    for side in meta.get("sides", []):
+        lines.append(f"side {side['label']}: commit {side['commit']}, library {side['provider_dir']}"
+                     + ("" if side.get("same_dependencies", True) else " (its requirements.lock differs: measured with this venv)"))
+    lines.append("load average (1, 5, 15 min) at start " + ", ".join(f"{x:.1f}" for x in meta["load_average_at_start"])
+                 + " and end " + ", ".join(f"{x:.1f}" for x in meta.get("load_average_at_end", ())))
+    lines.append("")
+    if results["listing"]:
+        lines.extend(report_listing(results))
     lin = results.get("memory_linearity")
     if lin:
         lines.append("Memory linearity, (a) peak bytes per model: " + ", ".join(
@@ -614,11 +725,93 @@ def report(results: dict) -> str:
                          f"10 version), one preview: " + ", ".join(f"{k} {v}" for k, v in ro["selection_requests"].items()))
             lines.append(f"  one version bump in `pulumi preview --diff` (demo catalog): {ro['bump_diff_lines']} lines")
         lines.append("")
+    lines.extend(report_sides(results))
     lines.append("Targets")
     for t in results["targets"]:
         mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
         lines.append(f"  [{mark:>6}] {t['target']}: {t['value']}")
     return "\n".join(lines)
+
+
+def versus(values: dict[str, float], labels: list[str], fmt: Callable[[float], str] = fmt_s) -> list[str]:
+    """Each side's figure, then (with two sides) the first over the second."""
+    cells = [fmt(values[label]) for label in labels]
+    if len(labels) == 2:
+        cells.append(f"{values[labels[0]] / values[labels[1]]:.2f}" if values[labels[1]] else "-")
+    return cells
+
+
+def report_sides(results: dict) -> list[str]:
+    """The sections measured per commit (side by side with --against)."""
+    lines: list[str] = []
+    labels = [side["label"] for side in results["meta"].get("sides", [])]
+    ratio = [f"{labels[0]}/{labels[1]}"] if len(labels) == 2 else []
+    dr = results.get("doors")
+    if dr:
+        lines.append(f"Listing through each front door, best of {dr['reps']} (sides interleaved); d = "
+                     f"{dr['latency_ms']:g} ms x (1 + ceil((pages - 1) / 8)); memory: tracemalloc peak of one more listing / N")
+        rows = []
+        for row in dr["rows"]:
+            sides = row["sides"]
+            rows.append([f"{row['size']:,}", row["door"], fmt_s(row["d_seconds"])]
+                        + [f"{fmt_s(sides[label]['seconds'])} ({sides[label]['a_over_d']:.2f})" for label in labels]
+                        + (versus({k: v["seconds"] for k, v in sides.items()}, labels)[-1:] if ratio else [])
+                        + [f"{sides[label]['peak_bytes_per_model'] / 1024:.2f}" for label in labels])
+        lines.append(table(["N", "door", "d"] + [f"{label} a (a/d)" for label in labels] + ratio
+                           + [f"{label} KB/model" for label in labels], rows))
+        lines.extend(f"  {door}: {call}" for door, call in DOOR_CALLS.items())
+        lines.append("")
+    fl = results.get("first_lookup")
+    if fl:
+        floors = fl["floor_best"]
+        lines.append(f"The first lookup against the import floor (best of {fl['reps']}; each floor a fresh Python process "
+                     "of this venv, interpreter start included)")
+        lines.append("  floors: " + "; ".join(f"{name} {fmt_s(v)}" for name, v in floors.items()))
+        rows = []
+        names = {"empty": "inline program, nothing", "trivial": "inline, 1 do-nothing dynamic resource",
+                 "lookup": "inline, 1 ModelLookup", "yaml-empty": "Pulumi YAML, nothing",
+                 "yaml-getmodel": "Pulumi YAML, 1 getModel (the plugin)"}
+        for case, name in names.items():
+            rows.append([name, *versus({k: v["preview_best"][case] for k, v in fl["sides"].items()}, labels)])
+        for key, name, floor in (("model_lookup_first", "first ModelLookup (1 vs nothing)", "pulumi.dynamic + SDK"),
+                                 ("trivial_dynamic_first", "any dynamic provider (do-nothing vs nothing)", "pulumi.dynamic"),
+                                 ("plugin_getmodel_first", "first plugin getModel (YAML, 1 vs nothing)", "plugin server + SDK")):
+            values = {k: v[key] for k, v in fl["sides"].items()}
+            against = ", ".join(f"{label} {1000 * (values[label] - floors[floor]):+.0f} ms" for label in labels)
+            rows.append([name, *versus(values, labels), f"{floor}: {fmt_s(floors[floor])}; {against}"])
+        lines.append(table(["preview", *labels, *ratio, "against the floor"], rows))
+        lines.append("")
+    inf = results.get("inflight")
+    if inf:
+        lines.append(f"{inf['lookups']} distinct lookups at once, each listing {inf['size']:,} models ({inf['pages']} pages) at "
+                     f"{inf['latency_ms']:g} ms latency; bound {inf['bound']} in flight; allowed = {inf['allowed_basis']} = "
+                     f"{fmt_s(inf['allowed_seconds'])}; storms with max_attempts {inf['max_attempts']}")
+        rows = []
+        for name, per_side in inf["cases"].items():
+            for label in labels:
+                r = per_side[label]
+                rows.append([name, label, fmt_s(r["seconds"]), f"{r['seconds'] / inf['allowed_seconds']:.2f}",
+                             f"{r['peak_in_flight']}" + ("" if r["peak_how"] == "counted" else " (log)"), f"{r['mean_in_flight']:.1f}",
+                             str(r["requests"]), str(r["throttled"]), f"{r['right']}/{inf['lookups']}"
+                             + (" " + ", ".join(f"{k} x{n}" for k, n in r["failures"].items()) if r["failures"] else "")])
+        lines.append(table(["case", "side", "time", "/allowed", "peak in flight", "mean in flight", "requests", "429s", "right"], rows))
+        lines.append("  peak: the emulator's count of requests it answered at once ((log): from its request log's times); mean: "
+                     "the requests' summed durations / the wall time")
+        lines.append("")
+    fw = results.get("failing")
+    if fw:
+        lines.append(f"A failing ModelLookup preview against a working one (Python project, `pulumi preview`, best of {fw['reps']}; "
+                     "failing: an approval status no version of the model has)")
+        rows = []
+        for label in labels:
+            r = fw["sides"][label]
+            rows.append([label, fmt_s(min(r["working"])), fmt_s(min(r["failing"])), f"{r['ratio']:.2f}",
+                         " ".join(f"{x:.1f}" for x in r["working"]), " ".join(f"{x:.1f}" for x in r["failing"])])
+            if r["unexpected"]:
+                rows[-1].append("UNEXPECTED OUTCOME: " + r["unexpected"][0][-300:].replace("\n", " "))
+        lines.append(table(["side", "working", "failing", "failing/working", "working runs (s)", "failing runs (s)"], rows))
+        lines.append("")
+    return lines
 
 
 def targets(results: dict) -> list[dict]:
@@ -628,18 +821,52 @@ def targets(results: dict) -> list[dict]:
     def add(target: str, met: bool | None, value: str) -> None:
         out.append({"target": target, "met": met, "value": value})
 
-    exact = all(r["a"]["requests"] == r["a"]["expected_requests"] and r["a"]["requests_consistent"] for r in listing.values())
-    add("(a) makes exactly ceil(N/100) list requests", exact,
-        ", ".join(f"N={n:,}: {r['a']['requests']}/{r['a']['expected_requests']}" for n, r in listing.items()))
+    if listing:
+        exact = all(r["a"]["requests"] == r["a"]["expected_requests"] and r["a"]["requests_consistent"] for r in listing.values())
+        add("(a) makes exactly ceil(N/100) list requests", exact,
+            ", ".join(f"N={n:,}: {r['a']['requests']}/{r['a']['expected_requests']}" for n, r in listing.items()))
     ten = listing.get(10_000)
     if ten:
         speedup = 1 / ten["ratios"]["a/b"]
         add("at 10,000 models (a) at least 20x faster than (b)", speedup >= 20,
             f"{speedup:.1f}x" + (" ((b) extrapolated)" if ten["b"]["extrapolated"] else ""))
-        add("at 10,000 models (a) within 1.3x of (d)", ten["ratios"]["a/d"] <= 1.3,
-            f"a/d = {ten['ratios']['a/d']:.2f} ({fmt_s(ten['a']['seconds'])} vs {fmt_s(ten['d']['seconds'])})")
     else:
-        add("at 10,000 models: 20x faster than (b), within 1.3x of (d)", None, "not measured in this mode (no 10,000 size)")
+        add("at 10,000 models: 20x faster than (b)", None, "not measured in this mode (no 10,000 size)")
+    head = results["meta"]["sides"][0]["label"]
+    dr = results.get("doors")
+    for size in (10_000, 50_000):
+        rows = [r for r in (dr["rows"] if dr else []) if r["size"] == size]
+        if not rows:
+            add(f"at {size:,} models every door within 1.15x of (d)", None, f"not measured in this mode (no {size:,} size)")
+            continue
+        worst = max(r["sides"][head]["a_over_d"] for r in rows)
+        add(f"at {size:,} models every door within 1.15x of (d), best of {dr['reps']}", worst <= 1.15,
+            ", ".join(f"{r['door']} {r['sides'][head]['a_over_d']:.2f}" for r in rows))
+    fl = results.get("first_lookup")
+    if fl:
+        mine, floors = fl["sides"][head], fl["floor_best"]
+        for key, name, floor in (("model_lookup_first", "the first ModelLookup's added cost", "pulumi.dynamic + SDK"),
+                                 ("plugin_getmodel_first", "the plugin's first getModel's added cost", "plugin server + SDK")):
+            over = mine[key] - floors[floor]
+            add(f"{name} within 100 ms of the import floor", over <= 0.1,
+                f"{fmt_s(mine[key])} vs floor {fmt_s(floors[floor])} ({over * 1000:+.0f} ms)")
+    inf = results.get("inflight")
+    if inf:
+        plain = inf["cases"]["100 distinct lookups"][head]
+        add("100 distinct lookups keep the emulator's in-flight count at the bound, within 1.2x of what it allows",
+            plain["peak_in_flight"] == inf["bound"] and plain["seconds"] <= 1.2 * inf["allowed_seconds"],
+            f"peak {plain['peak_in_flight']} (bound {inf['bound']}), {fmt_s(plain['seconds'])} = "
+            f"{plain['seconds'] / inf['allowed_seconds']:.2f}x of {fmt_s(inf['allowed_seconds'])}")
+        storms = {name: r[head] for name, r in inf["cases"].items() if "429" in name}
+        add("a 30% throttling storm under that load ends with every lookup right",
+            all(r["right"] == inf["lookups"] and r["peak_in_flight"] <= inf["bound"] for r in storms.values()),
+            "; ".join(f"{'with' if 'with x-acs' in name else 'without'} retry-after: {r['right']}/{inf['lookups']} right in "
+                      f"{fmt_s(r['seconds'])}, {r['throttled']} 429s, peak {r['peak_in_flight']}" for name, r in storms.items()))
+    fw = results.get("failing")
+    if fw:
+        r = fw["sides"][head]
+        add("a failing ModelLookup preview within 1.2x of a working one (issue 16; measured here)", r["ratio"] <= 1.2,
+            f"{fmt_s(min(r['failing']))} / {fmt_s(min(r['working']))} = {r['ratio']:.2f}")
     co = results.get("coalescing")
     if co:
         one, twenty = co["requests"]["one get_model (exact name)"], co["requests"]["20 identical get_model"]
@@ -711,7 +938,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait-idle", type=float, default=0, metavar="S",
                         help="wait up to S seconds for the 1-minute load average to fall below 1 before starting")
     parser.add_argument("--keep-engine-home", action="store_true", help="keep the temporary Pulumi home and state")
+    parser.add_argument("--against", metavar="REF", help="also measure commit REF (a temporary git worktree), side by side, "
+                        "interleaved, and print both figures and their ratio")
+    parser.add_argument("--reps", type=int, default=3, help="listings per figure, the best counted (default 3)")
+    parser.add_argument("--preview-reps", type=int, help="previews per first-lookup figure, the best counted (default 5, quick 2)")
+    parser.add_argument("--failing-reps", type=int, help="previews per failing/working figure (default 3, quick 1)")
+    parser.add_argument("--inflight-size", type=int, default=300, help="models each of the 100 concurrent lookups lists (default 300)")
+    parser.add_argument("--inflight-latency-ms", type=float, default=50.0, help="latency of the in-flight figures (default 50)")
+    parser.add_argument("--storm-max-attempts", type=int, default=10, help="max_attempts of the lookups in the throttling storm")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated, of {', '.join(SECTIONS)} (default all)")
+    parser.add_argument("--report", metavar="FILE", help="print the report of an earlier run's JSON, measuring nothing")
     args = parser.parse_args(argv)
+    if args.report:
+        print(report(json.loads(Path(args.report).read_text())))
+        return 0
+    sections = set(args.sections.split(","))
+    if unknown := sections - set(SECTIONS):
+        parser.error(f"unknown sections {', '.join(sorted(unknown))}")
+    if args.no_engine:
+        sections -= {"first", "failing", "engine"}
+    args.preview_reps = args.preview_reps or (2 if args.quick else 5)
+    args.failing_reps = args.failing_reps or (1 if args.quick else 3)
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
     if args.b_prefix_pages is None:
         args.b_prefix_pages = 20 if args.quick else 200
@@ -724,7 +971,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
 
     emulator = Emulator(args.latency_ms)
+    sides: list[SideProcess] = []
+    ref: RefCheckout | None = None
     try:
+        state = git_state()
+        log("starting the side of this checkout" + (f" and of {args.against}" if args.against else ""))
+        sides.append(SideProcess("this", state["head"] + ("+" if state["library_uncommitted"] else ""), REPO / "provider"))
+        if args.against:
+            ref = RefCheckout(args.against)
+            sides.append(SideProcess("ref", ref.commit[:7], ref.provider_dir))
+        head = sides[0]
         settings = Settings(endpoint=emulator.url, access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET)
         client = sdk_client(emulator)
         # Warm-up: imports, SDK client construction, first connections; not measured.
@@ -744,7 +1000,11 @@ def main(argv: list[str] | None = None) -> int:
                 "platform": platform.platform(),
                 "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "load_average_at_start": os.getloadavg(),
-                "git": git_state(),
+                "git": state,
+                "sides": [{"label": side.label, "commit": side.commit, "provider_dir": str(side.provider_dir), **side.info,
+                           "same_dependencies": ref.same_dependencies if ref is not None and side.label == "ref" else True}
+                          for side in sides],
+                "sections": sorted(sections),
                 "library_first_call_seconds": cold_first_call,
                 "memory_note": MEMORY_NOTE,
                 "b_budget_s": args.b_budget_s,
@@ -752,27 +1012,42 @@ def main(argv: list[str] | None = None) -> int:
             },
             "listing": [],
         }
-        for size in sizes:
-            results["listing"].append(measure_size(size, emulator, settings, client, args))
-        results["memory_linearity"] = memory_linearity(results["listing"])
-        log("coalescing (mocked program runs)")
-        results["coalescing"] = coalescing_with_mocks(emulator, settings, 1_000)
-        if not args.no_engine:
+        if "listing" in sections:
+            for size in sizes:
+                results["listing"].append(measure_size(size, emulator, head, client, args))
+            results["memory_linearity"] = memory_linearity(results["listing"])
+        if "doors" in sections:
+            door_sizes = [n for n in sizes if n >= (1_000 if args.quick else 10_000)]
+            if door_sizes:
+                results["doors"] = door_figures(sides, door_sizes, args)
+        if "first" in sections:
+            results["first_lookup"] = first_lookup_figures(sides, args)
+        if "inflight" in sections:
+            results["inflight"] = inflight_figures(sides, args)
+        if "failing" in sections:
+            results["failing"] = failing_figures(sides, args)
+        if "coalescing" in sections:
+            log("coalescing (mocked program runs)")
+            results["coalescing"] = coalescing_with_mocks(emulator, settings, 1_000)
+        if "engine" in sections:
             results["engine"] = engine_figures(emulator, engine_counts, 1_000, args.keep_engine_home)
         results["targets"] = targets(results)
         results["meta"]["seconds"] = time.perf_counter() - started
         results["meta"]["load_average_at_end"] = os.getloadavg()
     finally:
         emulator.stop()
+        for side in sides:
+            side.stop()
+        if ref is not None:
+            ref.remove()
 
     for row in results["listing"]:
         row["b"].pop("_keep", None)
-    text = report(results)
-    print(text)
-    print(f"\n(total {results['meta']['seconds']:.1f} s)")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
+    print(report(results))
+    print(f"\n(total {results['meta']['seconds']:.1f} s)")
     print(f"wrote {out}")
     return 0
 

@@ -119,8 +119,8 @@ def test_the_configuration_is_the_settings_table_under_the_plugins_own_namespace
     variables = spec["config"]["variables"]
     assert list(variables) == [s.config_key.split(":", 1)[1] for s in SETTINGS]
     assert set(variables) == {"endpoint", "protocol", "region", "vpc", "readTimeoutMs", "connectTimeoutMs", "maxAttempts",
-                              "maxConcurrency", "accessKey", "secretKey", "securityToken", "pageSize", "backoffBaseMs",
-                              "backoffMaxMs"}  # fmt: skip
+                              "maxConcurrency", "maxInFlight", "accessKey", "secretKey", "securityToken", "pageSize",
+                              "backoffBaseMs", "backoffMaxMs"}  # fmt: skip
     assert {k for k, v in variables.items() if v.get("secret")} == {"secretKey", "securityToken"}
     assert variables["maxAttempts"]["type"] == "integer" and variables["vpc"]["type"] == "boolean"
     assert spec["provider"]["inputProperties"] == variables

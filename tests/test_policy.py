@@ -256,7 +256,7 @@ def test_the_pack_config_wins_over_the_environment_and_each_setting_says_where_i
 
 def test_the_pack_config_takes_no_credentials_and_no_unknown_keys():
     assert set(pack_config.SETTING_KEYS) == {"region", "endpoint", "protocol", "vpc", "readTimeoutMs", "connectTimeoutMs", "maxAttempts",
-                                             "backoffBaseMs", "backoffMaxMs", "pageSize", "maxConcurrency"}  # fmt: skip
+                                             "backoffBaseMs", "backoffMaxMs", "pageSize", "maxConcurrency", "maxInFlight"}  # fmt: skip
     for key in ("accessKey", "secretKey", "regoin"):
         with pytest.raises(ConfigurationError, match=rf"unknown key\(s\) {key} .*credentials come from the environment"):
             pack_config.registry_settings({key: "x"})

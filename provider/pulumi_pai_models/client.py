@@ -18,6 +18,7 @@ contract declares; what PAI returns is handed on unfiltered (the rules after the
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import math
@@ -25,14 +26,16 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from . import warmup
 from ._version import __version__
 from .contract import QUERY, arguments
 from .errors import ApiError, ConfigurationError, ListingChanged
+from .inflight import bound_for
 from .query import ModelQuery
 from .settings import ResolvedSettings, Settings, resolve
 from .types import Model, ModelVersion
@@ -54,12 +57,14 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Listing(Generic[T]):
-    """All items of a paged list call, in the server's order, with what it cost."""
+    """All items of a paged list call, in the server's order, with what it cost; `ids[i]` is `items[i]`'s identity
+    (ModelId, or VersionName), read once while the pages arrived."""
 
     items: list[T]
     total_count: int
     pages: int
     requests: int
+    ids: list[str] = field(default_factory=list, repr=False)
 
 
 class _RetryableFailure(Exception):
@@ -131,15 +136,17 @@ class PaiModelsClient:
 
     def list_models(self, query: ModelQuery) -> Listing[Model]:
         """Every model PAI returns for `query`'s server-side filters, de-duplicated, in the server's order."""
+        warmup.wait()
 
-        def page(number: int, size: int) -> tuple[list[Any], int]:
+        def page(number: int, size: int, owner: object) -> tuple[list[Any], int]:
             request = list_models_request(query, number, size)
-            return self._call_page("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models")
+            return self._call_page("ListModels", lambda sdk, rt: sdk.list_models_with_options(request, {}, rt), "Models", owner)
 
-        return self._list_all("ListModels", page, Model.from_api)
+        return self._list_all("ListModels", page, Model.from_api, "ModelId")
 
     def get_model(self, model_id: str) -> Model | None:
         """The model with this id, or None if PAI says it does not exist."""
+        warmup.wait()
         from alibabacloud_aiworkspace20210204 import models as pai
 
         body = self._call_not_found_is_none(
@@ -149,18 +156,20 @@ class PaiModelsClient:
 
     def list_model_versions(self, model_id: str) -> list[ModelVersion]:
         """Every version of a model, all pages (the picking rules are `selection`'s, applied to all of them)."""
+        warmup.wait()
         from alibabacloud_aiworkspace20210204 import models as pai
 
-        def page(number: int, size: int) -> tuple[list[Any], int]:
+        def page(number: int, size: int, owner: object) -> tuple[list[Any], int]:
             request = pai.ListModelVersionsRequest(page_number=number, page_size=size)
             return self._call_page(
-                "ListModelVersions", lambda sdk, rt: sdk.list_model_versions_with_options(model_id, request, {}, rt), "Versions"
+                "ListModelVersions", lambda sdk, rt: sdk.list_model_versions_with_options(model_id, request, {}, rt), "Versions", owner
             )
 
-        return self._list_all("ListModelVersions", page, ModelVersion.from_api).items
+        return self._list_all("ListModelVersions", page, ModelVersion.from_api, "VersionName").items
 
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
         """One version of a model, or None if PAI says it does not exist."""
+        warmup.wait()
         from alibabacloud_aiworkspace20210204 import models as pai
 
         body = self._call_not_found_is_none(
@@ -171,34 +180,40 @@ class PaiModelsClient:
 
     # -- paging ---------------------------------------------------------------------------------------
 
-    def _list_all(self, call: str, fetch: Callable[[int, int], tuple[list[Any], int]], parse: Callable[[Any], T]) -> Listing[T]:
+    def _list_all(
+        self, call: str, fetch: Callable[[int, int, object], tuple[list[Any], int]], parse: Callable[[Any], T], key: str
+    ) -> Listing[T]:
         """Read every page: the first alone (it gives TotalCount), the rest concurrently; retry if it shifted.
 
-        Each page's items are parsed (`parse`) in the thread that fetched it, so that work overlaps
-        with the other pages' round trips instead of following the last one.
+        Each page is parsed (`parse`) and its identities (the JSON field `key`) read in the thread that fetched
+        it, and joined to the list as soon as the pages before it are in, so that this work overlaps with the
+        other pages' round trips instead of following the last one.
         """
         size = self.settings.page_size
 
-        def read(number: int) -> tuple[list[T], int]:
-            items, total = fetch(number, size)
-            return [parse(item) for item in items], total
+        def read(number: int, owner: object) -> _Page[T]:
+            items, total = fetch(number, size, owner)
+            return _Page([parse(item) for item in items], _identities(items, key), total)
 
         requests = 0
         problem = None
         for attempt in range(1, _LISTING_TRIES + 1):
-            first = read(1)
+            owner = object()  # this read's turn in the process-wide bound on requests in flight
+            first = read(1, owner)
             requests += 1
-            total = first[1]
-            pages = max(1, math.ceil(total / size))
-            page_list = [first]
+            joined: _Joined[T] = _Joined(first.total)
+            joined.add(1, first)
+            pages = max(1, math.ceil(first.total / size))
             if pages > 1:
                 workers = min(self.settings.max_concurrency, pages - 1)
                 with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pai-page") as pool:
-                    page_list += list(pool.map(read, range(2, pages + 1)))
+                    arriving = pool.map(read, range(2, pages + 1), itertools.repeat(owner))
+                    for number, page in enumerate(arriving, start=2):  # in page order, each as soon as it is in
+                        joined.add(number, page)
                 requests += pages - 1
-            items, problem = _assemble(page_list, total)
+            problem = joined.problem()
             if problem is None:
-                return Listing(items, total, pages, requests)
+                return Listing(joined.items, first.total, pages, requests, joined.ids)
             log.warning("%s: %s; reading the list again (try %d of %d)", call, problem, attempt, _LISTING_TRIES)
         raise ListingChanged(
             call,
@@ -210,18 +225,27 @@ class PaiModelsClient:
 
     # -- one call, with retries -------------------------------------------------------------------------
 
-    def _call(self, call: str, invoke: Callable[[Any, Any], Any], read: Callable[[dict[str, Any]], R]) -> R:
-        """Run one SDK call with the retry policy; `read` checks the raw JSON body (an ApiError from it is retried)."""
+    def _call(
+        self, call: str, invoke: Callable[[Any, Any], Any], read: Callable[[dict[str, Any]], R], owner: object | None = None
+    ) -> R:
+        """Run one SDK call with the retry policy; `read` checks the raw JSON body (an ApiError from it is retried).
+
+        Each attempt holds a slot of the process-wide bound (`inflight`) while it is on the wire, in `owner`'s
+        turn (its listing's); a wait between attempts holds none.
+        """
         from darabonba.runtime import RuntimeOptions
 
         sdk = self._client()
+        bound = bound_for(self.settings.url, self.settings.max_in_flight)
+        turn = object() if owner is None else owner
         runtime = RuntimeOptions(read_timeout=self.settings.read_timeout_ms, connect_timeout=self.settings.connect_timeout_ms)
         attempts = self.settings.max_attempts
         for attempt in range(1, attempts + 1):
             failed: ApiError
             wait_ms: float | None
             try:
-                invoke(sdk, runtime)
+                with bound.slot(turn):
+                    invoke(sdk, runtime)
                 try:
                     return read(sdk.last_body())
                 except ApiError as unreadable:  # e.g. a body without its list: worth another attempt
@@ -239,9 +263,9 @@ class PaiModelsClient:
             self._sleep(delay_ms / 1000)
         raise AssertionError("unreachable")
 
-    def _call_page(self, call: str, invoke: Callable[[Any, Any], Any], key: str) -> tuple[list[Any], int]:
+    def _call_page(self, call: str, invoke: Callable[[Any, Any], Any], key: str, owner: object) -> tuple[list[Any], int]:
         """One page of a list call: its items and TotalCount, checked once."""
-        return self._call(call, invoke, lambda body: _page_body(call, body, key))
+        return self._call(call, invoke, lambda body: _page_body(call, body, key), owner)
 
     def _call_not_found_is_none(self, call: str, invoke: Callable[[Any, Any], Any]) -> dict[str, Any] | None:
         try:
@@ -277,6 +301,7 @@ class PaiModelsClient:
             "read_timeout": s.read_timeout_ms,
             "connect_timeout": s.connect_timeout_ms,
             "user_agent": USER_AGENT,
+            "max_idle_conns": s.max_in_flight,  # the connections kept: as many as can be in flight at once
         }
         if s.has_static_credentials:
             return Config(
@@ -313,6 +338,7 @@ def sdk_field(api_name: str) -> str:
 
 def list_models_request(query: ModelQuery, page_number: int, page_size: int) -> Any:
     """The SDK's `ListModelsRequest` for one page: each query argument under the ListModels name the contract gives it."""
+    warmup.wait()
     from alibabacloud_aiworkspace20210204 import models as pai
 
     values: dict[str, Any] = {}
@@ -347,26 +373,55 @@ def _page_body(call: str, body: dict[str, Any], key: str) -> tuple[list[Any], in
     return items, total
 
 
-def _assemble(page_list: Sequence[tuple[list[T], int]], total: int) -> tuple[list[T], str | None]:
-    """Join parsed pages in order, dropping repeats; say what is inconsistent, if anything."""
-    seen: set[str] = set()
-    items: list[T] = []
-    for number, (page_items, page_total) in enumerate(page_list, start=1):
-        if page_total != total:
-            return items, f"TotalCount went from {total} to {page_total} at page {number}"
-        for item in page_items:
-            ident = _identity(item)
-            if ident in seen:
-                continue
-            seen.add(ident)
-            items.append(item)
-    if len(items) != total:
-        return items, f"{len(items)} distinct items arrived but TotalCount is {total}"
-    return items, None
+@dataclass(frozen=True)
+class _Page(Generic[T]):
+    """One page as it arrived: its parsed items, their identities, and the TotalCount it gave."""
+
+    items: list[T]
+    ids: list[str]
+    total: int
 
 
-def _identity(item: Model | ModelVersion) -> str:
-    return item.model_id if isinstance(item, Model) else item.version_name
+def _identities(items: list[Any], key: str) -> list[str]:
+    """Each JSON item's identity, its field `key` as text (`Model.model_id`, `ModelVersion.version_name`)."""
+    values = [item.get(key) if isinstance(item, dict) else None for item in items]
+    return [v if type(v) is str else ("" if v is None else str(v)) for v in values]
+
+
+class _Joined(Generic[T]):
+    """Pages joined in page order as they arrive, repeats dropped; says what is inconsistent, if anything."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.items: list[T] = []
+        self.ids: list[str] = []
+        self._seen: set[str] = set()
+        self._changed: str | None = None
+
+    def add(self, number: int, page: _Page[T]) -> None:
+        if self._changed is not None:
+            return
+        if page.total != self.total:
+            self._changed = f"TotalCount went from {self.total} to {page.total} at page {number}"
+            return
+        seen = self._seen
+        if seen.isdisjoint(page.ids) and len(set(page.ids)) == len(page.ids):  # the usual case, at C speed
+            seen.update(page.ids)
+            self.items += page.items
+            self.ids += page.ids
+            return
+        for ident, item in zip(page.ids, page.items, strict=True):
+            if ident not in seen:
+                seen.add(ident)
+                self.items.append(item)
+                self.ids.append(ident)
+
+    def problem(self) -> str | None:
+        if self._changed is not None:
+            return self._changed
+        if len(self.items) != self.total:
+            return f"{len(self.items)} distinct items arrived but TotalCount is {self.total}"
+        return None
 
 
 def _without_request_id(body: dict[str, Any]) -> dict[str, Any]:

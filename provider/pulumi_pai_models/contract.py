@@ -288,6 +288,8 @@ SETTINGS: tuple[Setting, ...] = (
             flag="--page-size"),
     Setting("max_concurrency", "integer", "Pages of one listing read at the same time.", default=8, limits=(1, 64),
             flag="--max-concurrency"),
+    Setting("max_in_flight", "integer", "Requests in flight at once in this process, shared in turns by its listings.",
+            default=16, limits=(1, 256)),
 )  # fmt: skip
 
 

@@ -54,7 +54,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from . import enginelog, internals, lifecycle, schema
+from . import enginelog, internals, lifecycle, schema, warmup
 from ._version import __version__
 from .arguments import LookupArguments
 from .contract import PACKAGE, arguments
@@ -173,6 +173,7 @@ class PaiModelsProvider(Provider):
         return operation_registry(self._settings)
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        warmup.stop()  # the engine asks a process of its own for the schema, and looks nothing up there
         return GetSchemaResponse(schema=_schema_text())
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
@@ -305,6 +306,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="pulumi-resource-pai-models", description="The pai-models Pulumi provider plugin (gRPC).")
     parser.add_argument("engine", help="the engine's address, given by the Pulumi CLI")
     known, _ = parser.parse_known_args()
+    warmup.start()  # the SDK loads while the engine connects, asks for the schema and configures this plugin
     internals.serve_plugin(sys.argv[1:], __version__, PaiModelsProvider(known.engine), _one_line)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from typing import Protocol, TypeVar
 
-from .client import PaiModelsClient, shared_client
+from .client import Listing, PaiModelsClient, shared_client
 from .query import ModelQuery
 from .settings import ResolvedSettings
 from .types import Model, ModelVersion
@@ -33,54 +33,81 @@ class Registry(Protocol):
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None: ...
 
 
+class _ListedModels:
+    """The models one listing returned (each once: the client drops repeats), indexed by ModelId at the first question."""
+
+    def __init__(self, listing: Listing[Model]):
+        self.items = listing.items
+        self._ids = listing.ids
+        self._index: dict[str, Model] | None = None
+
+    def model(self, model_id: str) -> Model | None:
+        if self._index is None:
+            self._index = dict(zip(self._ids, self.items, strict=True))
+        return self._index.get(model_id)
+
+    def version(self, model_id: str, version_name: str) -> ModelVersion | None:
+        """The listed model's `LatestVersion`, if it has this name."""
+        model = self.model(model_id)
+        latest = model.latest_version if model is not None else None
+        return latest if latest is not None and latest.version_name == version_name else None
+
+
+class _ListedVersions:
+    """The versions one version listing returned for a model, indexed by name (the first occurrence wins)."""
+
+    def __init__(self, model_id: str, versions: list[ModelVersion]):
+        self.model_id = model_id
+        self.versions = versions
+        self._index = {v.version_name: v for v in reversed(versions)}
+
+    def version(self, model_id: str, version_name: str) -> ModelVersion | None:
+        return self._index.get(version_name) if model_id == self.model_id else None
+
+
+_Seen = TypeVar("_Seen", _ListedModels, _ListedVersions)
+
+
 class CachedRegistry:
     """A client's answers, each asked once: concurrent identical calls wait for the first and share its answer (or error).
 
     A model that a listing returned, and a version that a version listing (or a model's `LatestVersion`)
     returned, answer `get_model` / `get_model_version` without another request: within one operation they
-    are what PAI said.
+    are what PAI said, the first answer seen winning. Listings are kept as they came and indexed by id only
+    when such a call first asks (then at C speed): a lookup that only lists pays nothing for it.
     """
 
     def __init__(self, client: PaiModelsClient):
         self.client = client
         self._lock = threading.Lock()
         self._answers: dict[Hashable, Future[object]] = {}
-        self._models: dict[str, Model] = {}
-        self._versions: dict[tuple[str, str], ModelVersion] = {}
+        #: What listings returned, in the order they returned it: model listings and version listings.
+        self._seen: list[_ListedModels | _ListedVersions] = []
 
     def list_models(self, query: ModelQuery) -> list[Model]:
-        return self._once(("ListModels", query), lambda: self._seen_models(self.client.list_models(query).items))
+        return self._once(("ListModels", query), lambda: self._remember(_ListedModels(self.client.list_models(query))).items)
 
     def get_model(self, model_id: str) -> Model | None:
         with self._lock:
-            seen = self._models.get(model_id)
+            seen = next((m for s in self._seen if isinstance(s, _ListedModels) and (m := s.model(model_id))), None)
         return seen or self._once(("GetModel", model_id), lambda: self.client.get_model(model_id))
 
     def list_model_versions(self, model_id: str) -> list[ModelVersion]:
-        return self._once(("ListModelVersions", model_id), lambda: self._seen_versions(model_id, self.client.list_model_versions(model_id)))
+        return self._once(
+            ("ListModelVersions", model_id),
+            lambda: self._remember(_ListedVersions(model_id, self.client.list_model_versions(model_id))).versions,
+        )
 
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
         with self._lock:
-            seen = self._versions.get((model_id, version_name))
+            seen = next((v for s in self._seen if (v := s.version(model_id, version_name))), None)
         key = ("GetModelVersion", model_id, version_name)
         return seen or self._once(key, lambda: self.client.get_model_version(model_id, version_name))
 
-    def _seen_models(self, models: list[Model]) -> list[Model]:
-        """Remember listed models (and their latest versions) for `get_model` / `get_model_version`."""
+    def _remember(self, listed: _Seen) -> _Seen:
         with self._lock:
-            for model in models:
-                self._models.setdefault(model.model_id, model)
-                latest = model.latest_version
-                if latest is not None:
-                    self._versions.setdefault((model.model_id, latest.version_name), latest)
-        return models
-
-    def _seen_versions(self, model_id: str, versions: list[ModelVersion]) -> list[ModelVersion]:
-        """Remember listed versions for `get_model_version`."""
-        with self._lock:
-            for version in versions:
-                self._versions.setdefault((model_id, version.version_name), version)
-        return versions
+            self._seen.append(listed)
+        return listed
 
     def _once(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:

@@ -60,6 +60,7 @@ class Settings:
         backoff_max_ms: The longest backoff between two attempts, in milliseconds. Default: 5000 (0..600000).
         page_size: Models per ListModels page. Default: 100 (1..100).
         max_concurrency: Pages of one listing read at the same time. Default: 8 (1..64).
+        max_in_flight: Requests in flight at once in this process, shared in turns by its listings. Default: 16 (1..256).
     """
 
     region: str | None = None
@@ -76,6 +77,7 @@ class Settings:
     backoff_max_ms: int | None = None
     page_size: int | None = None
     max_concurrency: int | None = None
+    max_in_flight: int | None = None
     #: Where set fields came from, as (field, "stack config pai-models:endpoint") pairs; not compared.
     sources: Sources = field(default=(), compare=False, repr=False)
 
@@ -170,6 +172,7 @@ class ResolvedSettings(Settings):
     backoff_max_ms: int = 0
     page_size: int = 0
     max_concurrency: int = 0
+    max_in_flight: int = 0
 
     @property
     def has_static_credentials(self) -> bool:

@@ -212,6 +212,9 @@ class _Snapshot:
     #: Filtered and sorted ListModels results of this snapshot, by query without its page: paging a
     #: large catalog then slices instead of filtering and sorting it again for every page.
     listings: dict[Any, list[_Entry]] = field(default_factory=dict, compare=False)
+    #: Each model's ListModels JSON, by ModelId, encoded when a page first carries it: a page is then a join
+    #: of bytes, not a deep copy and an encoding of 100 models (the snapshot's dicts are never handed out).
+    encoded: dict[str, bytes] = field(default_factory=dict, compare=False)
 
 
 def _build_entry(raw: Any, where: str) -> _Entry:
@@ -343,6 +346,24 @@ class Catalog:
 
     def list_models(self, query: ListModelsQuery | Mapping[str, str]) -> dict[str, Any]:
         """``{"TotalCount", "Models"}`` for a ListModels request."""
+        _, total, page = self._listed(query)
+        return {"TotalCount": total, "Models": [copy.deepcopy(e.public) for e in page]}
+
+    def list_models_encoded(self, query: ListModelsQuery | Mapping[str, str]) -> tuple[int, list[bytes]]:
+        """``list_models``, with each model as its JSON text (UTF-8, ``json.dumps``' separators): what the server
+        sends, built without copying or encoding the models again."""
+        snapshot, total, page = self._listed(query)
+        encoded = snapshot.encoded
+        texts = []
+        for entry in page:
+            text = encoded.get(entry.model_id)
+            if text is None:  # two threads may both encode one model: the same bytes, either kept
+                text = encoded[entry.model_id] = json.dumps(entry.public, ensure_ascii=False).encode("utf-8")
+            texts.append(text)
+        return total, texts
+
+    def _listed(self, query: ListModelsQuery | Mapping[str, str]) -> tuple[_Snapshot, int, list[_Entry]]:
+        """The snapshot, TotalCount and the requested page of a ListModels request."""
         if not isinstance(query, ListModelsQuery):
             query = ListModelsQuery.from_params(query)
         snapshot = self._current()
@@ -356,7 +377,7 @@ class Catalog:
                 snapshot.listings.clear()
             snapshot.listings[key] = ordered
         total, page = _page_of(ordered, query.paging)
-        return {"TotalCount": total, "Models": [copy.deepcopy(e.public) for e in page]}
+        return snapshot, total, page
 
     def _entry(self, model_id: str) -> _Entry:
         entry = self._current().by_id.get(model_id)

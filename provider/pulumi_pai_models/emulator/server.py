@@ -47,7 +47,7 @@ from .errors import (
 from .faults import CatalogHooks, Fault, FaultQueue, RequestLog, parse_faults, parse_hook
 from .params import ListModelsQuery, ListModelVersionsQuery
 
-__all__ = ["ADMIN_ENDPOINTS", "ADMIN_PATH_PARAMETERS", "EmulatorServer", "is_loopback_host"]
+__all__ = ["ADMIN_ENDPOINTS", "ADMIN_PATH_PARAMETERS", "EmulatorServer", "InFlight", "is_loopback_host"]
 
 MAX_API_BODY = 1 << 20
 MAX_ADMIN_BODY = 64 << 20
@@ -186,7 +186,7 @@ def _host_of(host_header: str) -> str:
 class _Exchange:
     """What the request log needs to know about the request being handled."""
 
-    __slots__ = ("action", "kind", "path", "query", "settled", "started")
+    __slots__ = ("action", "counted", "kind", "path", "query", "settled", "started")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -195,6 +195,35 @@ class _Exchange:
         self.query: dict[str, str] = {}
         self.started = time.time()
         self.settled = False
+        self.counted = False  # whether it is among the API requests in flight
+
+
+class InFlight:
+    """How many API requests are being answered now, and the most at once since the last `reset_peak()`.
+
+    A request counts from when its handling starts until its answer is about to leave (before the first byte
+    is written), so a client that sends its next request only after an answer never sees both counted.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def enter(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.now -= 1
+
+    def reset_peak(self) -> int:
+        """The peak so far; from now on the peak counts from the requests in flight now."""
+        with self._lock:
+            peak, self.peak = self.peak, self.now
+            return peak
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -354,6 +383,8 @@ class _Handler(BaseHTTPRequestHandler):
         if ex.kind == "admin":
             return
         emulator = self.server.emulator
+        if ex.counted:
+            emulator.in_flight.leave()
         emulator.request_log.record(
             action=ex.action,
             method=self.command,
@@ -369,6 +400,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api(self, action: str, args: tuple[str, ...], raw_path: str, query: dict[str, str], request_id: str) -> None:
         emulator = self.server.emulator
+        if self._exchange is not None:
+            self._exchange.counted = True
+            emulator.in_flight.enter()
         if self.command != "GET":
             err = MethodNotAllowed(f"{action} is served at this path with GET, not {self.command}.")
             self.close_connection = True
@@ -398,6 +432,9 @@ class _Handler(BaseHTTPRequestHandler):
             emulator.authenticator.verify(
                 SignedRequest(self.command, raw_path, query, list(self.headers.items()), body)
             )
+            if action == "ListModels" and (fault is None or fault.body is None):
+                self._send_models(query, request_id, fault_headers)
+                return
             result = self._call(action, args, query)
         except EmulatorError as err:
             self._send_error_obj(err, request_id)
@@ -407,6 +444,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_corrupted(200, data, fault.body, request_id, fault_headers)
         else:
             self._send_json(200, data, request_id, headers=fault_headers)
+
+    def _send_models(self, query: Mapping[str, str], request_id: str, headers: Mapping[str, str]) -> None:
+        """A ListModels answer, the same JSON as ``_send_json`` gives, joined from the catalog's encoded models."""
+        total, models = self.server.emulator.catalog.list_models_encoded(ListModelsQuery.from_params(query))
+        head = json.dumps({"RequestId": request_id, "TotalCount": total, "Models": []}, ensure_ascii=False)
+        body = head[:-2].encode("utf-8") + b", ".join(models) + b"]}"
+        self._send(200, body, request_id, headers=headers)
 
     def _call(self, action: str, args: tuple[str, ...], query: Mapping[str, str]) -> dict[str, Any]:
         catalog = self.server.emulator.catalog
@@ -600,6 +644,8 @@ class EmulatorServer:
         self.faults = FaultQueue()
         self.hooks = CatalogHooks()
         self.request_log = RequestLog()
+        #: API requests being answered now, and the most at once (`in_flight.reset_peak()` starts a new count).
+        self.in_flight = InFlight()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
