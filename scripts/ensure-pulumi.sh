@@ -259,7 +259,7 @@ fi
 build_host() {
 	local key="sdk/v3@v$2"
 	if ! { executable "pulumi-language-$1-real" && stamp_is "$1-host" "$key"; }; then
-		log "building the $1 language host v$2 (about a minute on 2 cores the first time)"
+		log "building the $1 language host v$2 (1-2 minutes on 2 cores the first time)"
 		go_build "$wrapper_dir/language-$1" "pulumi-language-$1-real" "$3" \
 			"-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$2"
 		install_bin "$tmp_dir/pulumi-language-$1-real" "pulumi-language-$1-real"

@@ -364,7 +364,7 @@ def lookup_project(language: str | Language, folder: Path) -> Path:
             if not ready:
                 build(lang, root)
                 shutil.copytree(root / "bin", compiled / "bin")
-        shutil.copytree(compiled / "bin", root / "bin")
+        shutil.copytree(compiled / "bin", root / "bin", dirs_exist_ok=True)
         return root
     root = project(lang, folder, LOOKUP_GO, name="pai-models-lookup")
     key = digest(LOOKUP_GO, root / "go.mod", root / "go.sum", REPO / "sdk" / "go", run([go_command(), "version"], REPO))

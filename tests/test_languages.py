@@ -14,15 +14,17 @@ stack config value (`pai-models:secretKey`).
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import add_newer_version, demo_model, newest_approved
-from engine import REPO, run_pulumi, stored_state
+from engine import REPO, pulumi_bin_dir, run_pulumi, stored_state
 from languages import GO, LANGUAGES, TYPESCRIPT, build, configure, diagnostics, env_for, error_lines, go_command, project, run, run_lookup
 from pulumi_pai_models import lifecycle
 
@@ -343,3 +345,32 @@ def test_a_program_using_every_argument_and_output_compiles(tmp_path, language):
         assert (root / "bin" / "index.js").is_file()
     else:
         run([go_command(), "vet", "."], root)
+
+
+# -- the hosts are built only on request -------------------------------------------------------------------------
+
+
+@pytest.mark.shell
+def test_ensure_pulumi_builds_no_language_host_unless_asked(tmp_path):
+    # A cache holding the CLI and the Python and YAML pieces only (hard links to the one in use): without --with,
+    # ensure-pulumi.sh finds it complete and adds nothing; an unknown language is refused before any build.
+    cache = tmp_path / "cache" / "pulumi-v3.260.0"
+    source = pulumi_bin_dir().parent
+    if not (source / "stamps").is_dir():
+        pytest.skip("the CLI in use is not one ensure-pulumi.sh built (a release install has its own hosts)")
+    for folder in ("bin", "stamps"):
+        (cache / folder).mkdir(parents=True)
+        for file in (source / folder).iterdir():
+            if "nodejs" not in file.name and "-go" not in file.name:
+                try:
+                    os.link(file, cache / folder / file.name)
+                except OSError:  # another file system
+                    shutil.copy2(file, cache / folder / file.name)
+    env = {**os.environ, "PAI_MODELS_CACHE": str(tmp_path / "cache"), "PAI_MODELS_BUILD_PULUMI": "1", "PAI_MODELS_LANGUAGES": ""}
+    script = str(REPO / "scripts" / "ensure-pulumi.sh")
+    done = subprocess.run(["bash", script], env=env, capture_output=True, text=True, timeout=600, check=True)
+    assert done.stdout.strip().splitlines()[-1] == str(cache / "bin")
+    assert not [f.name for f in (cache / "bin").iterdir() if "nodejs" in f.name or "language-go" in f.name], done.stderr
+    refused = subprocess.run(["bash", script, "--with", "nodejs,cobol"], env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert refused.returncode == 2 and "unknown language 'cobol'" in refused.stderr
+    assert not (cache / "bin" / "pulumi-language-nodejs").exists()
