@@ -15,13 +15,11 @@ the same catalog.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import grpc
