@@ -2,15 +2,19 @@
 # Ensure a working Pulumi CLI (plus the language hosts and plugins it needs) is available,
 # building it from the Go module proxy if necessary.
 #
-# Usage: scripts/ensure-pulumi.sh
+# Usage: scripts/ensure-pulumi.sh [--with nodejs,go]
 #   Prints, alone on its LAST stdout line, the directory that holds `pulumi`
 #   and its plugins. Progress messages go to stderr. Exit status 0 on success.
 #   With the cached build the directory is .../pulumi-v3.260.0/bin, so its
 #   parent can be passed as pulumi.automation.PulumiCommand(root=...).
+#   --with LANGS  also the language hosts of LANGS (comma-separated: nodejs, go), for
+#                 TypeScript/JavaScript and Go programs; only on request, so the demo and
+#                 the Python and YAML tests never wait for them.
 #
 # Environment:
 #   PAI_MODELS_BUILD_PULUMI=1  ignore any `pulumi` on PATH, use/build the cached one
 #   PAI_MODELS_CACHE           cache root (default: $HOME/.cache/pulumi-pai-models)
+#   PAI_MODELS_LANGUAGES       like --with (both are added up)
 #
 # Order: 1) `pulumi` on PATH reporting >= 3.260.0 (a release install, with its own
 # language hosts); 2) the cached build, if every piece below is in place; 3) build
@@ -23,9 +27,13 @@
 #   pulumi-language-python-real     the Python language host of sdk/v3 v3.68.0 (scripts/pulumi-wrapper/language-python)
 #   pulumi-language-python-exec     the script that host runs (from the sdk/v3 v3.260.0 module)
 #   pulumi-resource-pulumi-python-real  the dynamic provider's shell shim (idem)
-#   pulumi-language-python          the launcher (scripts/pulumi-wrapper/language-python-launcher): reads
+#   pulumi-language-python          the launcher (scripts/pulumi-wrapper/language-launcher): reads
 #   pulumi-resource-pulumi-python   Pulumi.yaml's runtime options and execs the two above (see its main.go)
 #   pulumi-language-yaml            Pulumi YAML's language host v1.25.0 (go install ...@v1.25.0)
+# and on request (--with):
+#   pulumi-language-nodejs-real     the Node.js language host of sdk/v3 v3.68.0 (scripts/pulumi-wrapper/language-nodejs)
+#   pulumi-language-go-real         the Go language host of sdk/v3 v3.66.0 (scripts/pulumi-wrapper/language-go)
+#   pulumi-language-nodejs, pulumi-language-go   the launcher again, under those names
 # bin/../stamps/<piece> records what each piece was built from; a piece whose stamp differs is rebuilt.
 set -euo pipefail
 
@@ -39,18 +47,44 @@ CLI_PACKAGE=github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 # the launcher passes them. Automation API inline programs use neither.
 LANGHOST_VERSION=3.68.0
 LANGHOST_PACKAGE=github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python
+# The Node.js and Go hosts likewise: the newest sdk/v3 holding each (later ones are separate modules the proxy
+# refuses); pinned by their own modules in scripts/pulumi-wrapper, fronted by the same launcher.
+NODEJS_HOST_VERSION=3.68.0
+NODEJS_HOST_PACKAGE=github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+GO_HOST_VERSION=3.66.0
+GO_HOST_PACKAGE=github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go
 YAML_VERSION=1.25.0
 YAML_PACKAGE=github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 wrapper_dir="$script_dir/pulumi-wrapper"
-launcher_dir="$wrapper_dir/language-python-launcher"
+launcher_dir="$wrapper_dir/language-launcher"
 cache_root="${PAI_MODELS_CACHE:-$HOME/.cache/pulumi-pai-models}"
 install_dir="$cache_root/pulumi-v$PULUMI_VERSION"
 bin_dir="$install_dir/bin"
 stamp_dir="$install_dir/stamps"
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
+
+# The language hosts asked for (--with, $PAI_MODELS_LANGUAGES).
+requested="${PAI_MODELS_LANGUAGES:-}"
+while (($#)); do
+	case "$1" in
+	--with) requested+=",${2:?--with needs a list, e.g. nodejs,go}"; shift 2 ;;
+	--with=*) requested+=",${1#--with=}"; shift ;;
+	*) log "unknown argument '$1' (usage: ensure-pulumi.sh [--with nodejs,go])"; exit 2 ;;
+	esac
+done
+with_nodejs=0 with_go=0
+IFS=, read -r -a asked <<<"$requested"
+for language in "${asked[@]}"; do
+	case "$language" in
+	"") ;;
+	nodejs | typescript) with_nodejs=1 ;;
+	go) with_go=1 ;;
+	*) log "unknown language '$language' (this script builds hosts for: nodejs, go)"; exit 2 ;;
+	esac
+done
 
 # Print the version that `$1 version` reports, without the leading "v" (empty on failure).
 cli_version() {
@@ -94,8 +128,15 @@ launcher_ok() {
 	executable pulumi-language-python && executable pulumi-resource-pulumi-python && stamp_is launcher "$(launcher_key)"
 }
 yaml_ok() { executable pulumi-language-yaml && stamp_is yaml "$yaml_key"; }
+# Language host $1 (nodejs, go) at sdk/v3 version $2: the real host, and the launcher under its name.
+host_ok() {
+	executable "pulumi-language-$1-real" && stamp_is "$1-host" "sdk/v3@v$2" &&
+		executable "pulumi-language-$1" && stamp_is "$1-launcher" "$(launcher_key)"
+}
+nodejs_ok() { ((!with_nodejs)) || host_ok nodejs "$NODEJS_HOST_VERSION"; }
+go_ok() { ((!with_go)) || host_ok go "$GO_HOST_VERSION"; }
 
-cache_ok() { cli_ok && langhost_ok && scripts_ok && launcher_ok && yaml_ok; }
+cache_ok() { cli_ok && langhost_ok && scripts_ok && launcher_ok && yaml_ok && nodejs_ok && go_ok; }
 
 # 1. A recent enough pulumi on PATH.
 if [[ ${PAI_MODELS_BUILD_PULUMI:-} != 1 ]] && path_pulumi=$(command -v pulumi 2>/dev/null); then
@@ -212,6 +253,26 @@ if ! yaml_ok; then
 	install_bin "$tmp_dir/gobin/pulumi-language-yaml" pulumi-language-yaml
 	write_stamp yaml "$yaml_key"
 fi
+
+# Language host $1 (nodejs, go), package $3 of sdk/v3 version $2, pinned by scripts/pulumi-wrapper/language-$1;
+# then the launcher (already in place above) under the host's name.
+build_host() {
+	local key="sdk/v3@v$2"
+	if ! { executable "pulumi-language-$1-real" && stamp_is "$1-host" "$key"; }; then
+		log "building the $1 language host v$2 (1-2 minutes on 2 cores the first time)"
+		go_build "$wrapper_dir/language-$1" "pulumi-language-$1-real" "$3" \
+			"-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$2"
+		install_bin "$tmp_dir/pulumi-language-$1-real" "pulumi-language-$1-real"
+		write_stamp "$1-host" "$key"
+	fi
+	if ! { executable "pulumi-language-$1" && stamp_is "$1-launcher" "$(launcher_key)"; }; then
+		cp "$bin_dir/pulumi-language-python" "$tmp_dir/pulumi-language-$1"
+		install_bin "$tmp_dir/pulumi-language-$1" "pulumi-language-$1"
+		write_stamp "$1-launcher" "$(launcher_key)"
+	fi
+}
+((!with_nodejs)) || nodejs_ok || build_host nodejs "$NODEJS_HOST_VERSION" "$NODEJS_HOST_PACKAGE"
+((!with_go)) || go_ok || build_host go "$GO_HOST_VERSION" "$GO_HOST_PACKAGE"
 
 cache_ok || { log "the cache in $install_dir is still incomplete after the build"; exit 1; }
 log "installed into $bin_dir"

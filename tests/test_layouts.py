@@ -237,6 +237,6 @@ def test_launcher_go_tests():
     go = shutil.which("go") or shutil.which("go", path="/usr/local/go/bin")
     if go is None:
         pytest.skip("no Go: ensure-pulumi.sh builds no launcher here")
-    launcher = REPO / "scripts" / "pulumi-wrapper" / "language-python-launcher"
+    launcher = REPO / "scripts" / "pulumi-wrapper" / "language-launcher"
     done = subprocess.run([go, "test", "./..."], cwd=launcher, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout + done.stderr

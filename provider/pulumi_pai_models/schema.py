@@ -48,6 +48,14 @@ RESOURCE = f"{PACKAGE}:index:ModelLookup"
 GET_MODEL = f"{PACKAGE}:index:getModel"
 GET_MODELS = f"{PACKAGE}:index:getModels"
 
+# Where the SDKs are installed from: PLACEHOLDERS until they are published (YOUR-ORG / your-org: the owner of the
+# repository and of the npm scope; provider/pyproject.toml's URLs use the same). sdk/go/go.mod declares the module
+# f"{REPOSITORY}/sdk/go" (the folder it sits in), whose package sdk/go/pai-models is GO_IMPORT_PATH.
+REPOSITORY = "github.com/YOUR-ORG/pulumi-pai-models"
+NPM_PACKAGE = "@your-org/pai-models"
+GO_MODULE = f"{REPOSITORY}/sdk/go"
+GO_IMPORT_PATH = f"{GO_MODULE}/{PACKAGE}"
+
 _CONDITION_TEXT = (
     " Each condition is text `COLUMN OP VALUE`, e.g. `ParameterSize<3000` or `GmtCreateTime>=2024-01-31T00:00:00Z`; "
     "`<`, `<=`, `>`, `>=` need a number (or a timestamp on Gmt* columns)."
@@ -154,8 +162,15 @@ def build() -> dict[str, Any]:
         },
         "functions": functions,
         "language": {
-            "nodejs": {"packageName": "@your-org/pai-models", "dependencies": {"@pulumi/pulumi": "^3.0.0"}},
-            "go": {"importBasePath": "github.com/YOUR-ORG/pulumi-pai-models/sdk/go/pai-models", "generateResourceContainerTypes": True},
+            # The SDKs in sdk/ (scripts/gen-sdks.sh; docs/languages.md). Versioned as this package; they need the
+            # @pulumi/pulumi and Go SDK release whose generators wrote them (the CLI's, scripts/pulumi-wrapper).
+            "nodejs": {
+                "packageName": NPM_PACKAGE,
+                "respectSchemaVersion": True,
+                "dependencies": {"@pulumi/pulumi": "^3.260.0"},
+                "typescriptVersion": "^5.0.0",
+            },
+            "go": {"importBasePath": GO_IMPORT_PATH, "generateResourceContainerTypes": True, "respectSchemaVersion": True},
             "csharp": {"rootNamespace": "PaiModels", "packageReferences": {"Pulumi": "3.*"}},
             "java": {"basePackage": "com.your_org.pai_models"},
             # The Python package of this repository is `pulumi_pai_models` (the dynamic provider): a generated

@@ -1,0 +1,5 @@
+module pulumi-pai-models/scripts/pulumi-wrapper/language-launcher
+
+go 1.22
+
+require gopkg.in/yaml.v3 v3.0.1

@@ -1,5 +1,0 @@
-module pulumi-pai-models/scripts/pulumi-wrapper/language-python-launcher
-
-go 1.22
-
-require gopkg.in/yaml.v3 v3.0.1
