@@ -21,7 +21,7 @@ from pulumi_pai_models.contract import ARGUMENTS, QUERY, RESOURCE_ONLY, SELECTIO
 from pulumi_pai_models.functions import get_model, get_model_output, get_models, get_models_output
 from pulumi_pai_models.lifecycle import ARGUMENT_NAMES, OUTPUT_NAMES
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+LOOKUPS = Path(__file__).resolve().parent.parent / "docs" / "lookups.md"
 
 
 def names(*groups: str) -> list[str]:
@@ -147,7 +147,7 @@ def test_cli_flags_are_the_declared_ones():
 
 
 def test_the_readme_filter_table_names_every_query_argument_and_its_flag():
-    section = README.read_text(encoding="utf-8").split("## Filters", 1)[1].split("\n## ", 1)[0]
+    section = LOOKUPS.read_text(encoding="utf-8").split("## Filters", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     documented: dict[str, str] = {}
     for row in rows:

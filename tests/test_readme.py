@@ -1,13 +1,14 @@
-"""What the README claims, checked.
+"""What the user guides claim, checked (docs/lookups.md, docs/permissions.md; the README's quick start is
+tests/test_quickstart.py).
 
-"A program": its lines run as they are, but under `pulumi.runtime.set_mocks`, not in the engine:
+"A program that deploys the chosen version" (docs/lookups.md): its lines run as they are, but under `pulumi.runtime.set_mocks`, not in the engine:
 `pulumi_alicloud.pai.Service` needs the alicloud plugin, which cannot be had here. Mocks never call a
 dynamic provider, so the mocks answer ModelLookup by calling its real provider's `check` (what the engine
 does in a preview) against the emulator, and record the inputs every other resource is given; the real
 engine runs ModelLookup in tests/test_engine.py. The same mocks run examples/eas-service, whose EAS
-service config must have the README's shape. The section's outputs table must list ModelLookup's outputs.
+service config must have the guide's shape. The section's outputs table must list ModelLookup's outputs.
 
-"Permissions on real PAI": each kind of lookup runs against the emulator, and the API calls it served
+"Permissions on real PAI" (docs/permissions.md): each kind of lookup runs against the emulator, and the API calls it served
 must be the table's; the example policy must grant exactly the table's actions.
 """
 
@@ -29,18 +30,26 @@ from pulumi_pai_models.emulator import load_demo_catalog
 from pulumi_pai_models.resource import ModelLookupProvider, begin_operation
 
 REPO = Path(__file__).resolve().parent.parent
-README = REPO / "README.md"
 EAS_EXAMPLE = REPO / "examples" / "eas-service" / "__main__.py"
 LOOKUP_TYPE = "pulumi-python:dynamic/pai-models:ModelLookup"
 SERVICE_TYPE = "alicloud:pai/service:Service"
 
 
+#: Where each guide the tests hold to its word lives now (the README links them).
+GUIDES = {"A program that deploys the chosen version": REPO / "docs" / "lookups.md", "Permissions on real PAI": REPO / "docs" / "permissions.md"}
+PROGRAM = "A program that deploys the chosen version"
+
+
 def section(title: str) -> str:
-    return README.read_text(encoding="utf-8").split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+    """A guide's section (a guide that is one section: all of it, after its title)."""
+    text = GUIDES[title].read_text(encoding="utf-8")
+    if text.startswith(f"# {title}\n"):
+        return text.split("\n", 1)[1]
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
 def readme_program() -> str:
-    return re.search(r"```python\n(.*?)```", section("A program"), re.S).group(1)
+    return re.search(r"```python\n(.*?)```", section(PROGRAM), re.S).group(1)
 
 
 def table(text: str, header: str) -> list[list[str]]:
@@ -56,7 +65,7 @@ def table(text: str, header: str) -> list[list[str]]:
 
 
 def expected_uri(catalog) -> str:
-    """The README's promise computed from the catalog, independently of the library."""
+    """The guide's promise computed from the catalog, independently of the library."""
     candidates = [
         m
         for m in catalog["Models"]
@@ -123,7 +132,7 @@ def run_under_mocks(provider: ModelLookupProvider, program: Callable[[], Any]) -
 
 def run_readme_program(provider: ModelLookupProvider) -> Mocks:
     code = readme_program()
-    return run_under_mocks(provider, lambda: exec(compile(code, "README.md", "exec"), {"__name__": "__main__"}))
+    return run_under_mocks(provider, lambda: exec(compile(code, "docs/lookups.md", "exec"), {"__name__": "__main__"}))
 
 
 def shape(value: Any) -> Any:
@@ -155,7 +164,7 @@ def test_readme_program_and_the_eas_example_write_one_service_config_shape(provi
 
 
 def test_the_readme_says_how_its_program_is_tested():
-    text = section("A program")
+    text = section(PROGRAM)
     claim = text[text.index("How this is tested") :]
     assert "tests/test_readme.py" in claim and "`pulumi.runtime.set_mocks`" in claim
     assert "runs exactly these lines against the emulator" not in text  # it runs them under mocks
@@ -163,7 +172,7 @@ def test_the_readme_says_how_its_program_is_tested():
 
 
 def test_the_outputs_table_lists_what_model_lookup_outputs():
-    rows = table(section("A program"), "| output | what it holds |")
+    rows = table(section(PROGRAM), "| output | what it holds |")
     documented = [re.fullmatch(r"`(\w+)`", row[0]).group(1) for row in rows]
     declared = [o.resource_name for o in outputs(resource=True)]
     assert sorted(documented) == sorted(declared)

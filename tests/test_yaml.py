@@ -218,16 +218,22 @@ def test_errors_are_one_line_naming_the_property(tmp_path, pai, body, wanted):
     assert "Traceback" not in text and 'File "' not in text and SECRET not in text
 
 
-def test_the_readme_yaml_program_runs(tmp_path, pai):
-    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Using it from Pulumi YAML", 1)[1].split("\n## ", 1)[0]
+@pytest.mark.parametrize(
+    "document, heading, outputs",
+    [("README.md", "Pulumi YAML, TypeScript, Go", ("uri",)), ("docs/languages.md", "Pulumi YAML", ("uri", "processor"))],
+    ids=["readme", "languages-guide"],
+)
+def test_the_documented_yaml_programs_run(tmp_path, pai, document, heading, outputs):
+    section = (REPO / document).read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
     program = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
     assert "path: /path/to/venv/bin" in program
     root = project(tmp_path, program.replace("path: /path/to/venv/bin", "path: ../../.venv/bin"))
     env = stack_env(tmp_path, root, pai)
     run_pulumi("up", "--yes", cwd=root, env=env)
     version = newest_approved(demo_model())
-    outputs = json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout)
-    assert outputs == {"uri": version["Uri"], "processor": version["InferenceSpec"]["processor"]}
+    found = json.loads(run_pulumi("stack", "output", "--json", cwd=root, env=env).stdout)
+    expected = {"uri": version["Uri"], "processor": version["InferenceSpec"]["processor"]}
+    assert found == {name: expected[name] for name in outputs}
 
 
 def test_twenty_identical_lookups_cost_the_requests_of_one(tmp_path, pai):
