@@ -62,6 +62,22 @@ def _time(i: int) -> str:
     return f"2024-{1 + (day // 28) % 12:02d}-{1 + day % 28:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
 
 
+@pytest.fixture(autouse=True)
+def no_pulumi_program_left_over():
+    """A test that ran a program under mocks (or inline) leaves Pulumi's settings pointing at its monitor; a later test
+    would run as if inside that program (and share its answers). Pulumi's settings are context properties whose first
+    value also becomes their default in every other thread (pulumi._utils.ContextProperty.fset), so resetting the
+    options is not enough: the default is cleared too (a private field: test hygiene only, the package never does it)."""
+    yield
+    from pulumi.runtime import settings as runtime_settings
+
+    monitor = type(runtime_settings.SETTINGS).__dict__.get("monitor")
+    if getattr(monitor, "_ContextProperty__default", None) is not None:
+        monitor._ContextProperty__default = None  # type: ignore[union-attr]
+    if runtime_settings.get_monitor() is not None:
+        runtime_settings.reset_options()
+
+
 @pytest.fixture(scope="session")
 def emulator_server():
     server = EmulatorServer(load_demo_catalog()).start()

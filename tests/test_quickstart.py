@@ -1,12 +1,14 @@
 """The README's quick start, run as a user runs it: its shell block, line for line, in an empty folder with a HOME of its
-own, under the real CLI. Two substitutions only: the package comes from a wheel of this checkout instead of the git
-URL (unpublished), and the emulator listens on a free port instead of 8080. Then the README's pipeline lines run in
-the same project."""
+own, under the real CLI. Three substitutions only: the package comes from a wheel of this checkout instead of the git
+URL (unpublished), the emulator listens on a free port instead of 8080, and `pulumi login --local` logs in to that HOME
+(the CLI resolves `~` from the user database, not $HOME: as written it would use the real home of whoever runs the
+tests). Then the README's pipeline lines run in the same project."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,8 +36,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    dist = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(REPO / "provider")], check=True)
+    work = tmp_path_factory.mktemp("wheel")  # a copy: pip builds in the source tree, which other tests may read meanwhile
+    source = shutil.copytree(REPO / "provider", work / "provider", ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__"))
+    dist = work / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(source)], check=True)
     [built] = dist.glob("pulumi_pai_models-*.whl")
     return built
 
@@ -44,11 +48,13 @@ def test_the_quick_start_runs_as_written(tmp_path, wheel):
     block = readme_block("Quick start: your own project, against a local PAI")
     assert len(INSTALL.findall(block)) == 1 and block.count("8080") >= 3
     port = free_port()
-    script = INSTALL.sub(f"pip install {wheel}", block).replace("8080", str(port))
     home = tmp_path / "home"
     home.mkdir()
+    assert block.count("pulumi login --local\n") == 1
+    script = INSTALL.sub(f"pip install {wheel}", block).replace("8080", str(port)).replace("pulumi login --local\n", f"pulumi login file://{home}\n")
     env = {
         "HOME": str(home),
+        "PULUMI_HOME": str(home / ".pulumi"),  # what the CLI keeps (credentials, plugins): never the real home's
         "PATH": f"{pulumi_bin_dir()}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{SYSTEM_PATH}",
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
