@@ -415,7 +415,7 @@ def _leave_mocked_run() -> None:
 def coalescing_with_mocks(emulator: Emulator, settings: Settings, size: int) -> dict:
     """API requests of 20 identical and 20 different lookups inside one (mocked) Pulumi program run."""
     emulator.set_catalog(size)
-    broad_pages = math.ceil(size / settings.resolved().page_size)
+    broad_pages = math.ceil(size / settings.resolved().page_size)  # resolved(): these settings over the environment
 
     def one(i: int) -> Any:
         return get_model(model_name=f'"{model_name(i)}"', provider=PROVIDER, settings=settings)

@@ -59,6 +59,18 @@ def log(message: str) -> None:
     print(f"[side {os.getpid()}] {message}", file=sys.stderr, flush=True)
 
 
+
+def _setting_defaults() -> dict[str, Any]:
+    """The settings' defaults of the commit measured: its declaration (contract.SETTINGS), or, before it, Settings.DEFAULTS."""
+    try:
+        from pulumi_pai_models.contract import SETTINGS
+    except ImportError:
+        from pulumi_pai_models import Settings
+
+        return dict(Settings.DEFAULTS)  # type: ignore[attr-defined]
+    return {s.name: s.default for s in SETTINGS}
+
+
 class Side:
     def __init__(self) -> None:
         import pulumi_pai_models
@@ -96,11 +108,10 @@ class Side:
     # -- requests ------------------------------------------------------------------------------------
 
     def hello(self) -> dict[str, Any]:
-        from pulumi_pai_models import Settings
-
+        defaults = _setting_defaults()
         return {"version": self.library.__version__, "file": self.library.__file__,
-                "max_in_flight": Settings.DEFAULTS.get("max_in_flight"), "max_concurrency": Settings.DEFAULTS["max_concurrency"],
-                "page_size": Settings.DEFAULTS["page_size"]}
+                "max_in_flight": defaults.get("max_in_flight"), "max_concurrency": defaults["max_concurrency"],
+                "page_size": defaults["page_size"]}
 
     def door(self, name: str, size: int) -> Callable[[], None]:
         """One listing of the whole catalog (provider="pai" matches every model) through a front door, checked."""
@@ -364,3 +375,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
