@@ -32,7 +32,7 @@ def test_program_config_degrades_to_no_list_with_one_notice(monkeypatch, capsys)
     monkeypatch.setattr(runtime_config, "CONFIG", object())  # not what this SDK keeps
     monkeypatch.setattr(internals, "_NOTICED", set())
     assert internals.program_config() is None and internals.program_config() is None
-    assert capsys.readouterr().err.count("is not available in this Pulumi version") == 1
+    assert capsys.readouterr().err.count("is not as expected in the installed version") == 1
 
 
 def test_program_scope_is_none_outside_a_program():
@@ -127,3 +127,19 @@ def test_a_program_exits_at_once_on_the_engines_interrupt(launched_by_a_host):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def test_a_sdk_that_does_not_call_call_api_degrades_to_its_typed_answers(emulator, settings, monkeypatch, capsys):
+    """Alibaba's SDK routes every call through `call_api` today; if a version did not, the lookups still work from its
+    typed responses (losing the fields it does not know), with one notice."""
+    from pulumi_pai_models import PaiModelsClient, get_models
+    from pulumi_pai_models.client import _sdk_client_class
+
+    sdk_class = _sdk_client_class()
+    monkeypatch.setattr(sdk_class, "call_api", sdk_class.__mro__[1].call_api)  # the SDK's own: no raw body kept
+    monkeypatch.setattr(internals, "_NOTICED", set())
+    found = get_models(provider="pai", settings=settings)
+    assert found.total_count > 0 and all(m.model_id for m in found.models)
+    model = PaiModelsClient(settings).get_model(found.models[0].model_id)
+    assert model is not None and model.model_id == found.models[0].model_id
+    assert capsys.readouterr().err.count("the SDK's call_api for the raw answer is not as expected") == 1

@@ -36,6 +36,7 @@ from ._version import __version__
 from .contract import QUERY, arguments
 from .errors import ApiError, ConfigurationError, ListingChanged
 from .inflight import bound_for
+from .internals import notice
 from .query import ModelQuery
 from .settings import ResolvedSettings, Settings, resolve
 from .types import Model, ModelVersion
@@ -82,9 +83,18 @@ def _sdk_client_class() -> type[Any]:
     from alibabacloud_aiworkspace20210204.client import Client
 
     class RawKeepingClient(Client):  # type: ignore[misc]  # the SDK has no type information
-        """Alibaba's client; `last_body()` is the raw JSON object of this thread's last call (all four are JSON)."""
+        """Alibaba's client; `last_body()` is the raw JSON object of this thread's last call (all four are JSON).
+
+        It overrides `call_api`, the public method every generated `*_with_options` call goes through in the SDK
+        versions this package supports. Should a version route a call elsewhere, `last_body()` stays None and the
+        caller falls back to the SDK's typed response (`_typed_body`), with one notice: what degrades is that fields
+        the SDK does not know are dropped, and a non-JSON answer loses its status and request id.
+        """
 
         _local = threading.local()
+
+        def forget_body(self) -> None:
+            self._local.body = None
 
         def call_api(self, params: Any, request: Any, runtime: Any) -> dict[str, Any]:
             # Read the body here, not in the SDK: when it is not JSON (a truncated answer, a proxy's
@@ -112,8 +122,8 @@ def _sdk_client_class() -> type[Any]:
             # which we never read (results are built from `last_body()`): give it nothing to copy.
             return dict(result, body={})
 
-        def last_body(self) -> dict[str, Any]:
-            body: dict[str, Any] = self._local.body
+        def last_body(self) -> dict[str, Any] | None:
+            body: dict[str, Any] | None = getattr(self._local, "body", None)
             return body
 
     return RawKeepingClient
@@ -244,10 +254,12 @@ class PaiModelsClient:
             failed: ApiError
             wait_ms: float | None
             try:
+                sdk.forget_body()
                 with bound.slot(turn):
-                    invoke(sdk, runtime)
+                    response = invoke(sdk, runtime)
+                body = sdk.last_body()
                 try:
-                    return read(sdk.last_body())
+                    return read(body if body is not None else _typed_body(call, response))
                 except ApiError as unreadable:  # e.g. a body without its list: worth another attempt
                     raise _RetryableFailure(unreadable) from None
             except _RetryableFailure as failure:
@@ -357,6 +369,19 @@ def list_models_request(query: ModelQuery, page_number: int, page_size: int) -> 
 
 
 # -- helpers: pages and exceptions ------------------------------------------------------------------------
+
+
+def _typed_body(call: str, response: Any) -> dict[str, Any]:
+    """The answer as the SDK's typed response holds it: the fallback when `call_api` was not where the call went."""
+    notice(
+        "the SDK's call_api for the raw answer",
+        "answers are read from the SDK's typed responses (fields the SDK does not know are dropped)",
+    )
+    body: Any = getattr(response, "body", None)
+    answer = body.to_map() if hasattr(body, "to_map") else None
+    if not isinstance(answer, dict):
+        raise ApiError(call, "the SDK gave no answer this package can read", code="InvalidResponse")
+    return answer
 
 
 def _page_body(call: str, body: dict[str, Any], key: str) -> tuple[list[Any], int]:

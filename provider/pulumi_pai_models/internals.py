@@ -1,5 +1,8 @@
 """Every reach into the Pulumi SDK beyond its documented API, each behind one small function that degrades.
 
+(The reaches into Alibaba's SDK are in `client.py`, with the same rule: `RawKeepingClient.call_api`, falling back to
+the SDK's typed responses; the text of the SDK's "parse the value as json" error, falling back to a plainer message.)
+
 A function here checks that what it reaches is as expected and otherwise returns the documented fallback
 (and says so once, through `notice`), never raising: an upgrade of Pulumi can make a message plainer, never
 break a lookup. `tests/test_internals.py` runs each one against the installed SDK.
@@ -48,10 +51,11 @@ _NOTICED: set[str] = set()
 
 
 def notice(what: str, fallback: str) -> None:
-    """Say once per process that `what` is not as expected in this Pulumi version, and what happens instead."""
+    """Say once per process that `what` is not as expected in the installed version of Pulumi or Alibaba's SDK, and what
+    happens instead."""
     if what not in _NOTICED:
         _NOTICED.add(what)
-        sys.stderr.write(f"pulumi-pai-models: {what} is not available in this Pulumi version; {fallback}\n")
+        sys.stderr.write(f"pulumi-pai-models: {what} is not as expected in the installed version; {fallback}\n")
 
 
 def program_config() -> dict[str, Any] | None:
