@@ -117,7 +117,9 @@ def install(session: nox.Session, *requirements: str, upgrade: bool = False) -> 
 
 
 def pytest(session: nox.Session, cli: str, *args: str) -> None:
-    env = {"PAI_MODELS_PULUMI_BIN": cli, "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"}
+    """pytest with `args`, the engine tests under the `pulumi` in folder `cli`."""
+    env = {"PAI_MODELS_PULUMI_BIN": cli, "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true", "PULUMI_SKIP_UPDATE_CHECK": "true"}
+    session.run(str(Path(cli) / "pulumi"), "version", env=env, external=True)
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *NOT_HERE, *args, env=env)
 
 
