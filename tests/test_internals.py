@@ -215,6 +215,32 @@ def test_the_real_dynamic_server_gives_the_request_urn_and_the_engine_address(dy
     assert "is not available in this Pulumi version" not in server.close()
 
 
+def test_serve_plugin_serves_a_server_of_another_shape_as_it_is_with_one_notice(monkeypatch, capsys):
+    from pulumi.provider.experimental import server
+
+    served = []
+    monkeypatch.setattr(server, "ProviderServicer", type("ProviderServicer", (), {}))  # no Create, Update, Read
+    monkeypatch.setattr(server, "main", lambda argv, version, provider: served.append((argv, version, provider)))
+    monkeypatch.setattr(internals, "_NOTICED", set())
+    internals.serve_plugin(["127.0.0.1:1"], "0.1.0", "the provider", lambda error: "ours")
+    assert served == [(["127.0.0.1:1"], "0.1.0", "the provider")]
+    assert "failed creates, updates and reads show a Python traceback" in capsys.readouterr().err
+
+
+@pytest.mark.shell
+def test_the_real_plugin_finds_its_servicer_as_expected():
+    """The installed SDK's experimental server is as serve_plugin expects: the plugin starts and stops without a notice
+    (tests/test_plugin.py checks its one-line errors)."""
+    from plugin_harness import FakeEngine, Plugin
+
+    engine = FakeEngine()
+    try:
+        plugin = Plugin(engine, {"endpoint": "http://127.0.0.1:1"})
+        assert "is not available in this Pulumi version" not in plugin.close()
+    finally:
+        engine.server.stop(None)
+
+
 PROGRAM = textwrap.dedent(
     """
     import os, sys, threading
