@@ -4,8 +4,9 @@
     .venv/bin/nox -s newest_cli     the engine tests under the newest Pulumi CLI as well (builds it once)
 
 lowest      the lowest Python that `requires-python` allows, every direct dependency at the lower bound that
-            provider/pyproject.toml declares (transitive ones as pip resolves them);
-newest      NEWEST_PYTHON with the newest release of every dependency, no lock;
+            provider/pyproject.toml declares, the extras' too (transitive ones as pip resolves them);
+newest      NEWEST_PYTHON with the newest release of every dependency, no lock (no extras: pulumi-policy would hold
+            protobuf back);
 newest_cli  as newest, the engine tests only, under the CLI of scripts/ensure-pulumi-newest.sh.
 (The lock on Python 3.11 is ./scripts/test.sh's.) Each builds a wheel from provider/ and installs it with the test tools
 into its own virtualenv, checks that the tests import that install (not the checkout), then runs the fast tests,
@@ -45,6 +46,8 @@ WITH_PULUMI_ALICLOUD = [
     "tests/test_readme.py::test_readme_program_and_the_eas_example_write_one_service_config_shape",
 ]
 PULUMI_ALICLOUD = "pulumi_alicloud"
+#: The package's extras (`[policy]`): the lowest session installs them at their lower bounds too.
+EXTRAS = sorted(PROJECT.get("optional-dependencies", {}))
 
 nox.options.sessions = ["lowest", "newest"]
 nox.options.reuse_venv = "yes"  # a second run reinstalls only what changed (and the package itself, always)
@@ -58,9 +61,9 @@ def lowest_python() -> str:
 
 
 def lower_bounds() -> list[str]:
-    """`name==X` for each direct dependency's `>=X`."""
+    """`name==X` for each direct dependency's `>=X`, the optional ones (extras) included."""
     pins = []
-    for text in PROJECT["dependencies"]:
+    for text in [*PROJECT["dependencies"], *(r for extra in EXTRAS for r in PROJECT["optional-dependencies"][extra])]:
         requirement = Requirement(text)
         [floor] = [s.version for s in requirement.specifier if s.operator == ">="]
         pins.append(f"{requirement.name}=={floor}")
@@ -95,24 +98,26 @@ def check_classifiers(session: nox.Session) -> None:
         session.error(f"provider/pyproject.toml classifiers list Python {listed}; the tested range is {expected}")
 
 
-def install(session: nox.Session, *requirements: str, upgrade: bool = False) -> None:
-    """A wheel built from provider/ with `requirements` and the test tools, as a user installs it; then a check that the
-    tests import this install and that its dependencies agree."""
+def install(session: nox.Session, *requirements: str, upgrade: bool = False, extras: list[str] | None = None) -> None:
+    """A wheel built from provider/ (with `extras`) with `requirements` and the test tools, as a user installs it; then a
+    check that the tests import this install and that its dependencies agree."""
     check_classifiers(session)
     wheels = Path(session.create_tmp()) / "wheels"
     shutil.rmtree(wheels, ignore_errors=True)
     session.run("python", "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(REPO / "provider"))
     [wheel] = wheels.glob("pulumi_pai_models-*.whl")
     strategy = ["--upgrade", "--upgrade-strategy", "eager"] if upgrade else []
-    session.install(*strategy, str(wheel), *requirements, *TEST_TOOLS)
+    session.install(*strategy, f"{wheel}[{','.join(extras)}]" if extras else str(wheel), *requirements, *TEST_TOOLS)
     session.install("--force-reinstall", "--no-deps", str(wheel))  # a reused virtualenv gets this checkout's build
     session.run("python", "-m", "pip", "check")
+    optional = [r for extra in extras or [] for r in PROJECT["optional-dependencies"][extra]]
+    names = [Requirement(r).name for r in [*PROJECT["dependencies"], *optional]]
     session.run(
         "python", "-c",
         "import sys, pulumi_pai_models as p; from importlib.metadata import version as v;"
         "assert p.__file__.startswith(sys.prefix), p.__file__;"
         "print('python', sys.version.split()[0], *(f'{n} {v(n)}' for n in sys.argv[1:]))",
-        "pulumi", "alibabacloud-aiworkspace20210204", "alibabacloud-tea-openapi", "alibabacloud-credentials", "pulumi-pai-models",
+        "pulumi-pai-models", *names,
     )  # fmt: skip
 
 
@@ -134,7 +139,7 @@ def run_range_tests(session: nox.Session, *deselected: str) -> None:
 @nox.session(python=interpreter(lowest_python()))
 def lowest(session: nox.Session) -> None:
     """The lowest Python and every direct dependency at its declared lower bound."""
-    install(session, *lower_bounds())
+    install(session, *lower_bounds(), extras=EXTRAS)
     run_range_tests(session, *WITH_PULUMI_ALICLOUD)
 
 
