@@ -153,17 +153,32 @@ class Capture:
 
     @property
     def text(self):
-        return "\n".join(self.lines) + json.dumps([e.__dict__ for e in self.events], default=lambda o: getattr(o, "__dict__", str(o)))
+        return self._text(self.events)
+
+    @property
+    def shown(self):
+        """What `pulumi` shows without --debug: the text, and every event but the debug-level diagnostics (under CLI 3.277,
+        not 3.260, one carries the SDK's own traceback of the RegisterResource call the engine cut off after a failed
+        check)."""
+        return self._text([e for e in self.events if not (e.diagnostic_event and e.diagnostic_event.severity == "debug")])
+
+    def _text(self, events):
+        return "\n".join(self.lines) + json.dumps([e.__dict__ for e in events], default=lambda o: getattr(o, "__dict__", str(o)))
 
 
 def failure_text(op) -> str:
     """Run an operation that must fail (`pulumi.automation` raises `CommandError`); everything it said, as one text."""
+    return failure_texts(op)[0]
+
+
+def failure_texts(op) -> tuple[str, str]:
+    """Run an operation that must fail: (everything it said, what `pulumi` shows of it without --debug)."""
     import pytest
 
     capture = Capture()
     with pytest.raises(auto.errors.CommandError) as info:
         run(op, capture)
-    return str(info.value) + capture.text
+    return str(info.value) + capture.text, str(info.value) + capture.shown
 
 
 def stored_state(home) -> str:

@@ -14,7 +14,7 @@ import urllib.request
 import pulumi
 import pytest
 from conftest import add_newer_version, demo_model, newest_approved
-from engine import Capture, failure_text, inline_stack, run, stack_config, stored_state
+from engine import Capture, failure_texts, inline_stack, run, stack_config, stored_state
 from pulumi_pai_models import ModelLookup, get_model_output
 from pulumi_pai_models.emulator import load_demo_catalog
 from standin import RecordedDeployment, recorded
@@ -124,9 +124,9 @@ def test_no_match_fails_the_preview_with_the_message_not_a_traceback(tmp_path, e
         ModelLookup("missing", model_name='"no-such-model"')
 
     stack = inline_stack(tmp_path, program, stack="nomatch", config=config(e2e_emulator))
-    text = failure_text(stack.preview)
+    text, shown = failure_texts(stack.preview)
     assert "NoModelMatch: no model matches ModelName='\"no-such-model\"'" in text
-    assert "Traceback" not in text
+    assert "Traceback" not in shown
     assert SECRET not in text
 
 
@@ -136,7 +136,7 @@ def test_bad_argument_fails_in_check_naming_the_property(tmp_path, e2e_emulator)
 
     stack = inline_stack(tmp_path, program, stack="badarg", config=config(e2e_emulator))
     e2e_emulator.reset()
-    text = failure_text(stack.preview)
+    text, shown = failure_texts(stack.preview)
     assert "conditions" in text and "is not a number" in text
-    assert "Traceback" not in text
+    assert "Traceback" not in shown
     assert [r for r in e2e_emulator.requests() if r.get("action")] == []

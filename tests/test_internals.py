@@ -4,15 +4,25 @@ The range sessions (noxfile.py) run this file at both ends of the supported Pulu
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import types
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
 
+import dill
+import grpc
 import pulumi
 import pytest
+from packaging.version import Version
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi_pai_models import internals
 
 
@@ -81,13 +91,154 @@ def test_one_line_errors_replace_the_servers_traceback_for_our_errors_only(dynam
         assert "Traceback" in server.traceback.format_exc()
 
 
-def test_one_line_errors_leave_a_server_that_formats_otherwise_alone(dynamic_server, capsys):
+def test_one_line_errors_leave_an_older_server_to_grpc_without_a_notice(dynamic_server, capsys):
     import traceback
 
-    server = dynamic_server("def fail():\n    context.abort(code, str(error))\n")  # like pulumi 3.139's server
+    # like pulumi < 3.260's server: no error handling of its own, gRPC answers "Exception calling application: <error>"
+    server = dynamic_server("class DynamicResourceProviderServicer:\n    def Read(self, request, context):\n        return read()\n")
     internals.one_line_errors(lambda error: "ours")
     assert server.traceback is traceback
-    assert "a failed refresh, create or update shows a Python traceback" in capsys.readouterr().err
+    assert capsys.readouterr().err == ""
+
+
+def test_one_line_errors_leave_a_server_of_neither_known_shape_alone(dynamic_server, capsys):
+    import traceback
+
+    server = dynamic_server("def fail():\n    context.abort(code, str(error))\n")  # neither format_exc nor errors left to gRPC
+    internals.one_line_errors(lambda error: "ours")
+    internals.one_line_errors(lambda error: "ours")
+    assert server.traceback is traceback
+    err = capsys.readouterr().err
+    assert err.count("is not available in this Pulumi version") == 1
+    assert "a failed refresh, create or update shows the server's own text" in err
+
+
+# -- the real dynamic provider server of the installed SDK (`python -m pulumi.dynamic`, as the engine starts it) ------
+
+#: A provider module the server imports when it unpickles the provider (as it imports pulumi_pai_models.resource, which
+#: installs the adapter at import). Its check answers what the adapters found in the server process.
+SERVED = textwrap.dedent(
+    """
+    from pulumi.dynamic import CheckResult, ReadResult, ResourceProvider
+    from pulumi_pai_models import internals
+
+
+    class Worded(Exception):
+        pass
+
+
+    internals.one_line_errors(lambda error: f"worded: {error}" if isinstance(error, Worded) else None)
+
+
+    class Served(ResourceProvider):
+        def check(self, olds, news):
+            return CheckResult({**news, "urn": internals.request_urn() or "", "engine": internals.engine_address() or ""}, [])
+
+        def read(self, id_, props):
+            raise (Worded if props["worded"] else ValueError)("the refresh failed")
+    """
+)
+ENGINE_ADDRESS = "127.0.0.1:1"  # never called: check only reports it
+URN = "urn:pulumi:test::proj::pulumi-python:dynamic:Resource::served"
+
+
+class DynamicServer:
+    """`python -m pulumi.dynamic` serving the `Served` provider, and its properties as the engine sends them."""
+
+    def __init__(self, folder: Path):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pulumi.dynamic", ENGINE_ADDRESS], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        port = self.process.stdout.readline().decode().strip()
+        assert port.isdigit(), self.process.stderr.read().decode()
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        sys.path.insert(0, str(folder))
+        try:
+            import served_by_test
+        finally:
+            sys.path.remove(str(folder))
+        self.provider = base64.b64encode(dill.dumps(served_by_test.Served())).decode()
+
+    def properties(self, **values):
+        return asyncio.run(rpc.serialize_properties({"__provider": self.provider, **values}, {}))
+
+    def close(self) -> str:
+        self.channel.close()
+        self.process.terminate()
+        return self.process.communicate(timeout=10)[1].decode()
+
+
+@pytest.fixture
+def dynamic_provider_server(tmp_path) -> Iterator[DynamicServer]:
+    (tmp_path / "served_by_test.py").write_text(SERVED)
+    server = DynamicServer(tmp_path)
+    yield server
+    server.close()
+    sys.modules.pop("served_by_test", None)
+
+
+#: The first pulumi whose dynamic provider server formats a failure with traceback.format_exc() (found by reading the
+#: released wheels' pulumi/dynamic/__main__.py); older ones leave the error to gRPC. docs/development.md lists it.
+FORMATS_ITS_ERRORS = Version("3.260.0")
+
+
+@pytest.mark.shell
+def test_the_real_dynamic_server_answers_our_errors_in_one_line_and_others_its_own_way(dynamic_provider_server):
+    """Against the installed SDK's server: since pulumi 3.260 our error is our one line and another error a traceback;
+    before, gRPC answers both as "Exception calling application: <error>" (one line, without the error's name).
+    Neither prints a notice."""
+    server = dynamic_provider_server
+
+    def refresh_error(worded: bool) -> str:
+        with pytest.raises(grpc.RpcError) as info:
+            server.stub.Read(provider_pb2.ReadRequest(id="x", urn=URN, properties=server.properties(worded=worded)))
+        assert info.value.code() == grpc.StatusCode.UNKNOWN
+        return info.value.details()
+
+    if Version(metadata.version("pulumi")) >= FORMATS_ITS_ERRORS:
+        assert refresh_error(worded=True) == "worded: the refresh failed"
+        theirs = refresh_error(worded=False)
+        assert theirs.startswith("Traceback (most recent call last):") and theirs.endswith("ValueError: the refresh failed\n")
+    else:
+        assert refresh_error(worded=True) == refresh_error(worded=False) == "Exception calling application: the refresh failed"
+    assert "is not available in this Pulumi version" not in server.close()
+
+
+@pytest.mark.shell
+def test_the_real_dynamic_server_gives_the_request_urn_and_the_engine_address(dynamic_provider_server):
+    server = dynamic_provider_server
+    answer = server.stub.Check(provider_pb2.CheckRequest(urn=URN, olds=server.properties(), news=server.properties()))
+    inputs = rpc.deserialize_properties(answer.inputs)
+    assert (inputs["urn"], inputs["engine"]) == (URN, ENGINE_ADDRESS)
+    assert "is not available in this Pulumi version" not in server.close()
+
+
+def test_serve_plugin_serves_a_server_of_another_shape_as_it_is_with_one_notice(monkeypatch, capsys):
+    from pulumi.provider.experimental import server
+
+    served = []
+    monkeypatch.setattr(server, "ProviderServicer", type("ProviderServicer", (), {}))  # no Create, Update, Read
+    monkeypatch.setattr(server, "main", lambda argv, version, provider: served.append((argv, version, provider)))
+    monkeypatch.setattr(internals, "_NOTICED", set())
+    internals.serve_plugin(["127.0.0.1:1"], "0.1.0", "the provider", lambda error: "ours")
+    assert served == [(["127.0.0.1:1"], "0.1.0", "the provider")]
+    assert "failed creates, updates and reads show a Python traceback" in capsys.readouterr().err
+
+
+@pytest.mark.shell
+def test_the_real_plugin_finds_its_servicer_as_expected():
+    """The installed SDK's experimental server is as serve_plugin expects: the plugin starts and stops without a notice
+    (tests/test_plugin.py checks its one-line errors)."""
+    from plugin_harness import FakeEngine, Plugin
+
+    engine = FakeEngine()
+    try:
+        plugin = Plugin(engine, {"endpoint": "http://127.0.0.1:1"})
+        assert "is not available in this Pulumi version" not in plugin.close()
+    finally:
+        engine.server.stop(None)
 
 
 PROGRAM = textwrap.dedent(

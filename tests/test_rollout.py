@@ -16,7 +16,7 @@ import sys
 import pulumi
 import pytest
 from conftest import add_newer_version, model_named, newest_approved
-from engine import Capture, failure_text, inline_stack, run, stack_config
+from engine import Capture, failure_text, failure_texts, inline_stack, run, stack_config
 from pulumi import automation as auto
 from pulumi_pai_models import ModelLookup, get_model
 from pulumi_pai_models.emulator import load_demo_catalog
@@ -128,9 +128,9 @@ def test_tracking_and_locked_lookups_through_a_rollout(tmp_path, pai):
     model = model_named(catalog)
     model["Versions"] = [v for v in model["Versions"] if v["VersionName"] != "9.0.0"]
     pai.set_catalog(catalog)
-    text = failure_text(stack.preview)
+    text, shown = failure_texts(stack.preview)
     assert "LockedVersionGone: ModelLookup is locked to version '9.0.0' of model" in text
-    assert "pulumi up --replace" in text and "Traceback" not in text and SECRET not in text
+    assert "pulumi up --replace" in text and "Traceback" not in shown and SECRET not in text
     assert stack.outputs()["locked_uri"].value == newest["Uri"]
 
 
@@ -162,7 +162,10 @@ def test_refresh_failure_is_one_line(tmp_path, pai):
     catalog["Models"] = [m for m in catalog["Models"] if m["ModelName"] != "fraud-detector"]
     pai.set_catalog(catalog)
     text = failure_text(stack.refresh)
-    assert "NoModelMatch: no model matches ModelName='\"fraud-detector\"'" in text
+    # pulumi < 3.260's dynamic provider server leaves the error to gRPC: one line, its prefix for the error's name
+    # (docs/development.md; tests/test_internals.py pins which form each release gives)
+    said = "no model matches ModelName='\"fraud-detector\"'"
+    assert f"NoModelMatch: {said}" in text or f"Exception calling application: {said}" in text
     assert "Traceback" not in text and 'File "' not in text
 
 

@@ -16,7 +16,8 @@ break a lookup. `tests/test_internals.py` runs each one against the installed SD
     engine_address()   the engine's address in a dynamic provider process (its first argument; fallback: None,
                        warnings go to stderr, where the engine shows them as plain output)
     one_line_errors()  this package's errors as one line in the dynamic provider server's answers (its
-                       `traceback` module; fallback: the server's own traceback)
+                       `traceback` module, pulumi >= 3.260; older servers leave errors to gRPC: "Exception calling
+                       application: <error>", one line without the error's name; fallback: the server's own text)
     serve_plugin()     the provider plugin's gRPC server, with this package's errors as one line (a subclass of
                        the experimental `ProviderServicer`; fallback: the server as it is, errors with a traceback)
     exit_on_interrupt() a program process that exits at once when the engine interrupts it (a wakeup fd for
@@ -190,16 +191,23 @@ def engine_address() -> str | None:
 def one_line_errors(ours: Callable[[BaseException], str | None]) -> None:
     """Make the dynamic provider server (if this process is one) report an error as `ours(error)` when that is not None.
 
-    The server answers a failed call with `traceback.format_exc()`; it gets a stand-in `traceback` module whose
-    `format_exc` asks `ours` first. Servers that do not format errors that way keep their own tracebacks.
+    Since pulumi 3.260 the server answers a failed call with `traceback.format_exc()`; it gets a stand-in `traceback`
+    module whose `format_exc` asks `ours` first. Older servers leave the error to gRPC, which answers with one line,
+    "Exception calling application: <error>"; they are left so, without a notice (gRPC holds the servicer's methods
+    from the start, before this package is imported). A server of neither shape keeps its own answers, with a notice.
     """
     server = _dynamic_server()
     if server is None or isinstance(getattr(server, "traceback", None), _OneLineTraceback):
         return
-    if getattr(server, "traceback", None) is not traceback or "traceback.format_exc()" not in _source(server):
-        notice("the dynamic provider server's error formatting", "a failed refresh, create or update shows a Python traceback")
-        return
-    server.traceback = _OneLineTraceback(ours)  # type: ignore[attr-defined]
+    source = _source(server)
+    if getattr(server, "traceback", None) is traceback and "traceback.format_exc()" in source:
+        server.traceback = _OneLineTraceback(ours)  # type: ignore[attr-defined]
+    elif "traceback" in source or "abort" in source or "class DynamicResourceProviderServicer" not in source:
+        notice(
+            "the dynamic provider server's error formatting",
+            "a failed refresh, create or update shows the server's own text (a Python traceback, or gRPC's "
+            '"Exception calling application: <error>")',
+        )
 
 
 def _source(module: ModuleType) -> str:
