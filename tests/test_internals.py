@@ -42,7 +42,7 @@ def test_program_config_degrades_to_no_list_with_one_notice(monkeypatch, capsys)
     monkeypatch.setattr(runtime_config, "CONFIG", object())  # not what this SDK keeps
     monkeypatch.setattr(internals, "_NOTICED", set())
     assert internals.program_config() is None and internals.program_config() is None
-    assert capsys.readouterr().err.count("is not as expected in the installed version") == 1
+    assert capsys.readouterr().err.count(internals.NOT_AS_EXPECTED) == 1
 
 
 def test_program_scope_is_none_outside_a_program():
@@ -109,7 +109,7 @@ def test_one_line_errors_leave_a_server_of_neither_known_shape_alone(dynamic_ser
     internals.one_line_errors(lambda error: "ours")
     assert server.traceback is traceback
     err = capsys.readouterr().err
-    assert err.count("is not available in this Pulumi version") == 1
+    assert err.count(internals.NOT_AS_EXPECTED) == 1
     assert "a failed refresh, create or update shows the server's own text" in err
 
 
@@ -203,7 +203,7 @@ def test_the_real_dynamic_server_answers_our_errors_in_one_line_and_others_its_o
         assert theirs.startswith("Traceback (most recent call last):") and theirs.endswith("ValueError: the refresh failed\n")
     else:
         assert refresh_error(worded=True) == refresh_error(worded=False) == "Exception calling application: the refresh failed"
-    assert "is not available in this Pulumi version" not in server.close()
+    assert internals.NOT_AS_EXPECTED not in server.close()
 
 
 @pytest.mark.shell
@@ -212,7 +212,7 @@ def test_the_real_dynamic_server_gives_the_request_urn_and_the_engine_address(dy
     answer = server.stub.Check(provider_pb2.CheckRequest(urn=URN, olds=server.properties(), news=server.properties()))
     inputs = rpc.deserialize_properties(answer.inputs)
     assert (inputs["urn"], inputs["engine"]) == (URN, ENGINE_ADDRESS)
-    assert "is not available in this Pulumi version" not in server.close()
+    assert internals.NOT_AS_EXPECTED not in server.close()
 
 
 def test_serve_plugin_serves_a_server_of_another_shape_as_it_is_with_one_notice(monkeypatch, capsys):
@@ -236,7 +236,7 @@ def test_the_real_plugin_finds_its_servicer_as_expected():
     engine = FakeEngine()
     try:
         plugin = Plugin(engine, {"endpoint": "http://127.0.0.1:1"})
-        assert "is not available in this Pulumi version" not in plugin.close()
+        assert internals.NOT_AS_EXPECTED not in plugin.close()
     finally:
         engine.server.stop(None)
 

@@ -239,3 +239,15 @@ def test_the_release_workflow_refuses_a_tag_that_is_not_the_version(tag_matches)
     env = {"GITHUB_REF_NAME": tag, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
     done = subprocess.run(["bash", "-e", "-c", script], cwd=REPO, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == (0 if tag_matches else 1), done.stdout + done.stderr
+
+
+def test_the_readme_states_the_declared_version_range():
+    """The README's install section gives the range pyproject.toml declares (the range sessions test its two ends)."""
+    project = pyproject()["project"]
+    pythons = [c.rsplit(" :: ", 1)[1] for c in project["classifiers"] if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+    [pulumi] = [Requirement(r) for r in project["dependencies"] if Requirement(r).name == "pulumi"]
+    [low] = [s.version for s in pulumi.specifier if s.operator == ">="]
+    [high] = [s.version for s in pulumi.specifier if s.operator == "<"]
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    assert project["requires-python"] == f">={pythons[0]}"
+    assert f"Python {pythons[0]} to {pythons[-1]} and `pulumi` >= {low} (< {high})" in readme

@@ -51,12 +51,16 @@ __all__ = [
 _NOTICED: set[str] = set()
 
 
+#: What every notice of an adapter says (tests look for it).
+NOT_AS_EXPECTED = "is not as expected in the installed version"
+
+
 def notice(what: str, fallback: str) -> None:
     """Say once per process that `what` is not as expected in the installed version of Pulumi or Alibaba's SDK, and what
     happens instead."""
     if what not in _NOTICED:
         _NOTICED.add(what)
-        sys.stderr.write(f"pulumi-pai-models: {what} is not as expected in the installed version; {fallback}\n")
+        sys.stderr.write(f"pulumi-pai-models: {what} {NOT_AS_EXPECTED}; {fallback}\n")
 
 
 def program_config() -> dict[str, Any] | None:
