@@ -3,6 +3,7 @@
 # check the code (ruff, mypy --strict), then run every test, the real-engine ones included.
 # Extra arguments go to pytest; the fast loop without the engine and shell tests:
 #   ./scripts/test.sh -m "not engine and not shell"
+# One file, in one process (e.g. to use --pdb):  PAI_MODELS_TEST_WORKERS=0 ./scripts/test.sh tests/test_x.py
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,5 +16,8 @@ export PAI_MODELS_PULUMI_BIN
 .venv/bin/mypy
 # Alibaba's credential chain must never ask the ECS metadata address from a test (see tests/conftest.py).
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
+# Four pytest-xdist workers, each taking whole files (their module fixtures built once): most of a test's time
+# is spent waiting for the engine, so four outrun the two cores (PAI_MODELS_TEST_WORKERS=0: one process).
+workers=${PAI_MODELS_TEST_WORKERS:-4}
 # No path here: pytest.ini's testpaths (tests/) when none is given, else only the files given.
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+exec .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" --dist loadfile "$@"

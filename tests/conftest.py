@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
 import http.client
@@ -10,6 +11,7 @@ import os
 import re
 import types
 import uuid
+import warnings
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -76,6 +78,14 @@ def no_pulumi_program_left_over():
         monitor._ContextProperty__default = None  # type: ignore[union-attr]
     if runtime_settings.get_monitor() is not None:
         runtime_settings.reset_options()
+    # asyncio.run() ends by setting the main thread's loop to None, after which get_event_loop() (pulumi.runtime.test
+    # and set_mocks use it) raises "There is no current event loop": seen when pytest-xdist ran such a test first.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            asyncio.get_event_loop()
+        except RuntimeError:
+            asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 @pytest.fixture(scope="session")
