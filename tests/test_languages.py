@@ -19,20 +19,17 @@ import re
 import secrets
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-import yaml
 from conftest import add_newer_version, demo_model, newest_approved
-from engine import REPO, pulumi_bin_dir, run_pulumi, stored_state
+from engine import REPO, pulumi_bin_dir, run_pulumi
+from example_lifecycle import LOOKUP, run_example_lifecycle
 from languages import GO, LANGUAGES, TYPESCRIPT, build, configure, diagnostics, env_for, error_lines, go_command, project, run, run_lookup
-from pulumi_pai_models import lifecycle
 
 pytestmark = pytest.mark.engine
 
 KEY_ID = "LTAIlanguagesTestKey"
 SECRET = "languages-" + secrets.token_hex(16)  # unique, so finding it anywhere is a real leak
-LOOKUP = "pai-models:index:ModelLookup"
 SCHEMA = json.loads((REPO / "schema" / "pai-models.json").read_text())
 EXAMPLES = pytest.mark.parametrize("language", list(LANGUAGES))
 
@@ -42,99 +39,13 @@ def pai(private_emulator):
     return private_emulator(KEY_ID, SECRET)
 
 
-def expected_outputs(version: dict, model: dict) -> dict:
-    """What the examples export for this model and version (the config's defaults), computed here."""
-    service = {"metadata": {"name": "fraud_detector", "instance": 1, "cpu": 1, "memory": 2000}, "model_path": version["Uri"],
-               "processor": "pmml"}  # fmt: skip
-    return {
-        "modelId": model["ModelId"],
-        "versionName": version["VersionName"],
-        "modelPath": version["Uri"],
-        "newestUri": version["Uri"],
-        "serviceConfig": service,
-    }
-
-
-def preview_json(root: Path, env: dict[str, str]) -> dict:
-    return json.loads(run_pulumi("preview", "--json", cwd=root, env=env).stdout)
-
-
-def lookup_step(preview: dict, name: str = "model") -> dict:
-    [step] = [s for s in preview["steps"] if s["urn"].endswith(f"{LOOKUP}::{name}")]
-    return step
-
-
-def outputs_of(root: Path, env: dict[str, str]) -> dict:
-    outputs = json.loads(run_pulumi("stack", "output", "--json", "--show-secrets", cwd=root, env=env).stdout)
-    outputs["serviceConfig"] = json.loads(outputs["serviceConfig"])
-    return outputs
-
-
-def test_the_examples_name_this_repositorys_plugin_and_sdks():
-    for language in LANGUAGES.values():
-        settings = yaml.safe_load((language.example / "Pulumi.yaml").read_text())
-        assert settings["plugins"]["providers"] == [{"name": "pai-models", "path": "../../.venv/bin"}]
-        assert (language.example / "../../.venv/bin/pulumi-resource-pai-models").resolve() == (REPO / ".venv/bin/pulumi-resource-pai-models").resolve()
-    package = json.loads((TYPESCRIPT.example / "package.json").read_text())
-    assert package["dependencies"]["@your-org/pai-models"] == "file:../../sdk/nodejs"
-    assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in {**package["dependencies"], **package["devDependencies"]}.values() if not v.startswith("file:"))
-    lock = json.loads((TYPESCRIPT.example / "package-lock.json").read_text())
-    assert lock["packages"][""]["dependencies"] == package["dependencies"]
-    sdk = json.loads((REPO / "sdk" / "nodejs" / "package.json").read_text())
-    assert lock["packages"]["node_modules/@your-org/pai-models"]["dependencies"] == sdk["dependencies"]
-    assert "replace github.com/YOUR-ORG/pulumi-pai-models/sdk/go => ../../sdk/go" in (GO.example / "go.mod").read_text()
-
-
 @EXAMPLES
 def test_the_example_under_the_engine(tmp_path, pai, language):
     root = project(language, tmp_path)
     build(language, root)
     env = env_for(language, tmp_path / "home")
     configure(root, env, pai, KEY_ID, SECRET)
-    model = demo_model()
-    version = newest_approved(model)
-    expected = expected_outputs(version, model)
-    texts: list[str] = []
-
-    # 1. preview: the function's and the lookup's URI are known, nothing is deployed.
-    preview = run_pulumi("preview", cwd=root, env=env)
-    texts.append(preview.stdout + preview.stderr)
-    assert re.search(r"modelPath\s*:\s*\"" + re.escape(version["Uri"]), preview.stdout), preview.stdout
-    assert re.search(r"newestUri\s*:\s*\"" + re.escape(version["Uri"]), preview.stdout), preview.stdout
-    step = lookup_step(preview_json(root, env))
-    assert step["op"] == "create" and step["newState"]["inputs"]["uri"] == version["Uri"]
-    assert "warning" not in (preview.stdout + preview.stderr).lower()
-
-    # 2. up exports the URIs and the service config.
-    up = run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
-    texts.append(up.stdout + up.stderr)
-    assert outputs_of(root, env) == expected
-
-    # 3. a second preview has no changes.
-    assert preview_json(root, env)["changeSummary"] == {"same": 2}
-    run_pulumi("preview", "--expect-no-changes", cwd=root, env=env)
-
-    # 4. a newer approved version: an update of the lookup whose detailed diff names exactly the changed outputs.
-    newer = add_newer_version(pai)
-    step = lookup_step(preview_json(root, env))
-    changed = {"uri", "versionName"} | ({"modelVersion"} if "model_version" in lifecycle.PREVIEW_NAMES else set())
-    assert step["op"] == "update" and set(step["detailedDiff"]) == changed and set(step["diffReasons"]) == changed
-    assert all(d["kind"] == "update" for d in step["detailedDiff"].values())
-    shown = run_pulumi("preview", "--diff", cwd=root, env=env).stdout
-    texts.append(shown)
-    lookup_part = shown.split(f"{LOOKUP}: (update)", 1)[1].split("--outputs:--", 1)[0]
-    properties = set(SCHEMA["resources"][LOOKUP]["properties"])
-    assert set(re.findall(r"~ (\w+)\s*:", lookup_part)) & properties == changed, lookup_part
-    assert f'=> "{newer["Uri"]}"' in lookup_part
-    up = run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
-    texts.append(up.stdout + up.stderr)
-    assert outputs_of(root, env) == expected_outputs(newer, model)
-
-    # 5. destroy; the secret is in no state and no output of the CLI.
-    state = stored_state(tmp_path / "home")
-    run_pulumi("destroy", "--yes", "--skip-preview", cwd=root, env=env)
-    assert "fraud-detector" in state and LOOKUP in state
-    assert SECRET not in state and SECRET not in "\n".join(texts)
+    run_example_lifecycle(root, env, pai, tmp_path / "home", SECRET)
 
 
 LOCKED = {

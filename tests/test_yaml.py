@@ -16,15 +16,13 @@ import re
 import secrets
 import shutil
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import add_newer_version, demo_model, newest_approved
-from engine import REPO, cli_env, run_pulumi, stored_state
-from pulumi_pai_models import lifecycle
-from pulumi_pai_models.emulator import load_demo_catalog
+from engine import REPO, cli_env, run_pulumi
+from example_lifecycle import LOOKUP, run_example_lifecycle
 
 pytestmark = pytest.mark.engine
 
@@ -32,25 +30,11 @@ EXAMPLE = REPO / "examples" / "yaml-eas-service"
 PLUGIN_DIR = Path(sys.prefix) / "bin"  # this venv's bin/, holding pulumi-resource-pai-models
 KEY_ID = "LTAIyamlTestKey"
 SECRET = "yaml-" + secrets.token_hex(16)  # unique, so finding it anywhere is a real leak
-LOOKUP = "pai-models:index:ModelLookup"
 
 
 @pytest.fixture
 def pai(private_emulator):
     return private_emulator(KEY_ID, SECRET)
-
-
-def expected_outputs(version: dict, model: dict) -> dict:
-    """What the example exports for this model and version (the config's defaults), computed here."""
-    service = {"metadata": {"name": "fraud_detector", "instance": 1, "cpu": 1, "memory": 2000}, "model_path": version["Uri"],
-               "processor": "pmml"}  # fmt: skip
-    return {
-        "modelId": model["ModelId"],
-        "versionName": version["VersionName"],
-        "modelPath": version["Uri"],
-        "newestUri": version["Uri"],
-        "serviceConfig": service,
-    }
 
 
 def project(tmp_path: Path, program: str | None = None) -> Path:
@@ -71,21 +55,6 @@ def stack_env(tmp_path: Path, root: Path, server) -> dict[str, str]:
     return env
 
 
-def preview_json(root: Path, env: dict[str, str]) -> dict:
-    return json.loads(run_pulumi("preview", "--json", cwd=root, env=env).stdout)
-
-
-def lookup_step(preview: dict) -> dict:
-    [step] = [s for s in preview["steps"] if s["urn"].endswith(f"{LOOKUP}::model")]
-    return step
-
-
-def outputs_of(root: Path, env: dict[str, str]) -> dict:
-    outputs = json.loads(run_pulumi("stack", "output", "--json", "--show-secrets", cwd=root, env=env).stdout)
-    outputs["serviceConfig"] = json.loads(outputs["serviceConfig"])
-    return outputs
-
-
 def test_the_example_names_this_repositorys_plugin():
     plugins = yaml.safe_load((EXAMPLE / "Pulumi.yaml").read_text())["plugins"]["providers"]
     assert plugins == [{"name": "pai-models", "path": "../../.venv/bin"}]
@@ -95,59 +64,7 @@ def test_the_example_names_this_repositorys_plugin():
 
 def test_the_yaml_example_under_the_engine(tmp_path, pai):
     root = project(tmp_path)
-    env = stack_env(tmp_path, root, pai)
-    model = demo_model()
-    version = newest_approved(model)
-    expected = expected_outputs(version, model)
-    texts: list[str] = []
-
-    # 1. preview: the function's and the lookup's URI are known, nothing is deployed.
-    preview = run_pulumi("preview", cwd=root, env=env)
-    texts.append(preview.stdout + preview.stderr)
-    assert re.search(r"modelPath\s*:\s*\"" + re.escape(version["Uri"]), preview.stdout), preview.stdout
-    assert re.search(r"newestUri\s*:\s*\"" + re.escape(version["Uri"]), preview.stdout), preview.stdout
-    step = lookup_step(preview_json(root, env))
-    assert step["op"] == "create" and step["newState"]["inputs"]["uri"] == version["Uri"]
-    assert "warning" not in (preview.stdout + preview.stderr).lower()
-
-    # 2. up exports the URIs and the service config.
-    up = run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
-    texts.append(up.stdout + up.stderr)
-    assert outputs_of(root, env) == expected
-
-    # 3. a second preview is empty.
-    again = preview_json(root, env)
-    assert again["changeSummary"] == {"same": 2}, again["changeSummary"]
-    run_pulumi("preview", "--expect-no-changes", cwd=root, env=env)
-
-    # 4. a newer approved version: an update of the lookup, whose detailed diff names exactly the changed properties.
-    newer = add_newer_version(pai)
-    step = lookup_step(preview_json(root, env))
-    changed = {"uri", "versionName"} | ({"modelVersion"} if "model_version" in lifecycle.PREVIEW_NAMES else set())
-    assert step["op"] == "update" and set(step["detailedDiff"]) == changed and set(step["diffReasons"]) == changed
-    assert all(d["kind"] == "update" for d in step["detailedDiff"].values())
-    shown = run_pulumi("preview", "--diff", cwd=root, env=env).stdout
-    texts.append(shown)
-    lookup_part = shown.split(f"{LOOKUP}: (update)", 1)[1].split("--outputs:--", 1)[0]
-    properties = set(json.loads((REPO / "schema" / "pai-models.json").read_text())["resources"][LOOKUP]["properties"])
-    assert set(re.findall(r"~ (\w+)\s*:", lookup_part)) & properties == changed, lookup_part  # nested JSON keys aside
-    assert f'=> "{newer["Uri"]}"' in lookup_part
-
-    up = run_pulumi("up", "--yes", "--skip-preview", cwd=root, env=env)
-    texts.append(up.stdout + up.stderr)
-    assert outputs_of(root, env) == expected_outputs(newer, model)
-
-    # 5. refresh keeps it; destroy deletes nothing in PAI.
-    run_pulumi("refresh", "--yes", "--skip-preview", cwd=root, env=env)
-    assert preview_json(root, env)["changeSummary"] == {"same": 2}
-    state = stored_state(tmp_path / "home")
-    run_pulumi("destroy", "--yes", "--skip-preview", cwd=root, env=env)
-    with urllib.request.urlopen(pai.url + "/_emulator/catalog") as answer:
-        assert len(json.load(answer)["Models"]) == len(load_demo_catalog()["Models"])
-
-    # 6. the secret is in no state and no output of the CLI.
-    assert "fraud-detector" in state and "pai-models:index:ModelLookup" in state
-    assert SECRET not in state and SECRET not in "\n".join(texts)
+    run_example_lifecycle(root, stack_env(tmp_path, root, pai), pai, tmp_path / "home", SECRET)
 
 
 #: The head of a Pulumi.yaml that uses this repository's plugin (`project` makes its path absolute).
