@@ -21,6 +21,7 @@ import shutil
 import subprocess
 
 import pytest
+import yaml
 from conftest import add_newer_version, demo_model, newest_approved
 from engine import REPO, pulumi_bin_dir, run_pulumi
 from example_lifecycle import LOOKUP, run_example_lifecycle
@@ -37,6 +38,21 @@ EXAMPLES = pytest.mark.parametrize("language", list(LANGUAGES))
 @pytest.fixture
 def pai(private_emulator):
     return private_emulator(KEY_ID, SECRET)
+
+
+def test_the_examples_name_this_repositorys_plugin_and_sdks():
+    for language in LANGUAGES.values():
+        settings = yaml.safe_load((language.example / "Pulumi.yaml").read_text())
+        assert settings["plugins"]["providers"] == [{"name": "pai-models", "path": "../../.venv/bin"}]
+        assert (language.example / "../../.venv/bin/pulumi-resource-pai-models").resolve() == (REPO / ".venv/bin/pulumi-resource-pai-models").resolve()
+    package = json.loads((TYPESCRIPT.example / "package.json").read_text())
+    assert package["dependencies"]["@your-org/pai-models"] == "file:../../sdk/nodejs"
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in {**package["dependencies"], **package["devDependencies"]}.values() if not v.startswith("file:"))
+    lock = json.loads((TYPESCRIPT.example / "package-lock.json").read_text())
+    assert lock["packages"][""]["dependencies"] == package["dependencies"]
+    sdk = json.loads((REPO / "sdk" / "nodejs" / "package.json").read_text())
+    assert lock["packages"]["node_modules/@your-org/pai-models"]["dependencies"] == sdk["dependencies"]
+    assert "replace github.com/YOUR-ORG/pulumi-pai-models/sdk/go => ../../sdk/go" in (GO.example / "go.mod").read_text()
 
 
 @EXAMPLES
