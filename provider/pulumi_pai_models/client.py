@@ -77,6 +77,16 @@ class _RetryableFailure(Exception):
         self.wait_ms = wait_ms
 
 
+def _sdk_models() -> Any:
+    """The SDK's request and response models. Every path into the SDK goes through here or `PaiModelsClient._client`,
+    which first wait for a background import of the SDK (`warmup`): two threads importing one package from different
+    ends can deadlock on the import locks."""
+    warmup.wait()
+    from alibabacloud_aiworkspace20210204 import models
+
+    return models
+
+
 @functools.cache
 def _sdk_client_class() -> type[Any]:
     """The SDK client, subclassed once (imported lazily) so each thread can see the raw JSON of its last response."""
@@ -146,7 +156,6 @@ class PaiModelsClient:
 
     def list_models(self, query: ModelQuery) -> Listing[Model]:
         """Every model PAI returns for `query`'s server-side filters, de-duplicated, in the server's order."""
-        warmup.wait()
 
         def page(number: int, size: int, owner: object) -> tuple[list[Any], int]:
             request = list_models_request(query, number, size)
@@ -156,8 +165,7 @@ class PaiModelsClient:
 
     def get_model(self, model_id: str) -> Model | None:
         """The model with this id, or None if PAI says it does not exist."""
-        warmup.wait()
-        from alibabacloud_aiworkspace20210204 import models as pai
+        pai = _sdk_models()
 
         body = self._call_not_found_is_none(
             "GetModel", lambda sdk, rt: sdk.get_model_with_options(model_id, pai.GetModelRequest(), {}, rt)
@@ -166,8 +174,7 @@ class PaiModelsClient:
 
     def list_model_versions(self, model_id: str) -> list[ModelVersion]:
         """Every version of a model, all pages (the picking rules are `selection`'s, applied to all of them)."""
-        warmup.wait()
-        from alibabacloud_aiworkspace20210204 import models as pai
+        pai = _sdk_models()
 
         def page(number: int, size: int, owner: object) -> tuple[list[Any], int]:
             request = pai.ListModelVersionsRequest(page_number=number, page_size=size)
@@ -179,8 +186,7 @@ class PaiModelsClient:
 
     def get_model_version(self, model_id: str, version_name: str) -> ModelVersion | None:
         """One version of a model, or None if PAI says it does not exist."""
-        warmup.wait()
-        from alibabacloud_aiworkspace20210204 import models as pai
+        pai = _sdk_models()
 
         body = self._call_not_found_is_none(
             "GetModelVersion",
@@ -243,9 +249,9 @@ class PaiModelsClient:
         Each attempt holds a slot of the process-wide bound (`inflight`) while it is on the wire, in `owner`'s
         turn (its listing's); a wait between attempts holds none.
         """
+        sdk = self._client()  # first: it waits for a background import of the SDK (`warmup`)
         from darabonba.runtime import RuntimeOptions
 
-        sdk = self._client()
         bound = bound_for(self.settings.url, self.settings.max_in_flight)
         turn = object() if owner is None else owner
         runtime = RuntimeOptions(read_timeout=self.settings.read_timeout_ms, connect_timeout=self.settings.connect_timeout_ms)
@@ -297,6 +303,7 @@ class PaiModelsClient:
         return float(delay)
 
     def _client(self) -> Any:
+        warmup.wait()  # before any import from the SDK (see `_sdk_models`)
         with self._sdk_lock:
             if self._sdk is None:
                 self._sdk = _sdk_client_class()(self._sdk_config())
@@ -350,8 +357,7 @@ def sdk_field(api_name: str) -> str:
 
 def list_models_request(query: ModelQuery, page_number: int, page_size: int) -> Any:
     """The SDK's `ListModelsRequest` for one page: each query argument under the ListModels name the contract gives it."""
-    warmup.wait()
-    from alibabacloud_aiworkspace20210204 import models as pai
+    pai = _sdk_models()
 
     values: dict[str, Any] = {}
     for argument in arguments(QUERY):
