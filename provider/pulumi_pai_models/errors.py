@@ -43,6 +43,7 @@ __all__ = [
     "NoVersionMatch",
     "PaiModelsError",
     "describe_versions",
+    "on_one_line",
 ]
 
 #: Another argument named in a message's text: `{approval_status}`.
@@ -50,6 +51,12 @@ _ARGUMENT_IN_TEXT = re.compile(r"\{([a-z_]+)\}")
 _ARGUMENTS = frozenset(a.name for a in ARGUMENTS)
 #: How many candidates an AmbiguousMatch names.
 MAX_CANDIDATES_SHOWN = 5
+
+
+def on_one_line(text: str) -> str:
+    """`text` on one line, its runs of whitespace (an API's message may carry newlines) made single spaces: how every
+    door reports a failure."""
+    return " ".join(text.split())
 
 
 class PaiModelsError(Exception):
@@ -61,7 +68,7 @@ class PaiModelsError(Exception):
 
     def one_line(self, door: Door) -> str:
         """The message as a door reports a failure: `invalid modelName: ...` for a bad argument, else with the class."""
-        return " ".join(f"{type(self).__name__}: {self.explain(door)}".split())
+        return on_one_line(f"{type(self).__name__}: {self.explain(door)}")
 
 
 class ConfigurationError(PaiModelsError):
@@ -122,7 +129,7 @@ class InvalidQuery(PaiModelsError, ValueError):
         return text + (f" (allowed: {_in_terms(self._allowed, door)})" if self._allowed else "")
 
     def one_line(self, door: Door) -> str:
-        return " ".join(self.explain(door).split())
+        return on_one_line(self.explain(door))
 
 
 def _in_terms(text: str, door: Door) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from ..contract import SETTINGS
 from ..doors import CLI
-from ..errors import ApiError, PaiModelsError
+from ..errors import ApiError, PaiModelsError, on_one_line
 from ..settings import SECRET_FIELDS
 
 __all__ = ["EXIT_CODES", "fail", "message", "scrub"]
@@ -68,7 +68,7 @@ def scrub(text: str) -> str:
     """`text` on one line, with any secret this process knows replaced by ***."""
     for secret in _secrets(os.environ):
         text = text.replace(secret, "***")
-    return " ".join(text.split())
+    return on_one_line(text)
 
 
 def fail(code: int, text: str) -> int:

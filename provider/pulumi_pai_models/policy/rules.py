@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..doors import POLICY
-from ..errors import ConfigurationError, PaiModelsError
+from ..errors import ConfigurationError, PaiModelsError, on_one_line
 from ..selection import newest_versions_first
 from ..types import ModelVersion
 from .config import REGISTRY, allowed_statuses
@@ -23,7 +23,6 @@ __all__ = [
     "approval_problems",
     "checked_paths",
     "newer_approved",
-    "one_line",
     "registry_problem",
     "stack_of",
     "unlocked_lookup",
@@ -31,11 +30,6 @@ __all__ = [
 
 #: The resource type the registry policies check: pulumi_alicloud's `alicloud.pai.Service` (Terraform `alicloud_pai_service`).
 SERVICE_TYPE = "alicloud:pai/service:Service"
-
-
-def one_line(text: str) -> str:
-    """`text` on one line (an API's message may carry newlines)."""
-    return " ".join(text.split())
 
 
 def checked_paths(service_config: str, approved_config: Mapping[str, Any]) -> list[ModelPath]:
@@ -77,7 +71,7 @@ def registry_problem(name: str, paths: Sequence[ModelPath], index: PathIndex | C
         why = f"the pack's registry settings are incomplete or wrong: {failure.explain(POLICY)}"
     else:
         why = f"the PAI model registry did not answer: {failure.explain(POLICY)}"
-    return one_line(
+    return on_one_line(
         f'{_subject(name, path)} cannot be checked because {why}. Fix the "{REGISTRY}" settings of the policy pack (or the '
         f'network), or set "{REGISTRY}": "advisory" in the --policy-pack-config file to let deployments through unchecked '
         "while the registry cannot be read"
@@ -99,7 +93,7 @@ def approval_problems(name: str, paths: Sequence[ModelPath], index: PathIndex, c
         except PaiModelsError:
             continue
         if problem:
-            problems.append(one_line(problem))
+            problems.append(on_one_line(problem))
     return problems
 
 
@@ -165,7 +159,7 @@ def newer_approved(name: str, paths: Sequence[ModelPath], index: PathIndex, conf
         if newer:
             newest = newer[0]
             notes.append(
-                one_line(
+                on_one_line(
                     f"{_subject(name, path)} is {allowed} {_version_label(found)}, but a newer {allowed} version exists: "
                     f"{newest.version_name} ({newest.uri}); deploy it (a ModelLookup with approval_status "
                     f'"{statuses[0]}" and no lock follows it at every up)'
@@ -184,7 +178,7 @@ def unlocked_lookup(name: str, urn: str, lock: Any, config: Mapping[str, Any]) -
     stack = stack_of(urn)
     if stack not in [str(s) for s in config.get("stacks") or ()] or lock is True:
         return None
-    return one_line(
+    return on_one_line(
         f'ModelLookup "{name}" in stack "{stack}" is not locked: a newly approved version would reach {stack} at the next '
         "pulumi up without review; set lock=True (YAML: lock: true) and move it on purpose by changing keepers or with "
         "pulumi up --replace"
@@ -193,6 +187,6 @@ def unlocked_lookup(name: str, urn: str, lock: Any, config: Mapping[str, Any]) -
 
 def service_config_problem(name: str, error: ServiceConfigError) -> str:
     """A service config whose model paths cannot be read: it cannot pass."""
-    return one_line(
+    return on_one_line(
         f'service "{name}" serviceConfig {error}: its model paths cannot be checked; give the JSON service description EAS documents'
     )
