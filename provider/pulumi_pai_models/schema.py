@@ -19,6 +19,7 @@ from typing import Any
 
 from ._version import __version__
 from .contract import (
+    DYNAMIC_RESOURCE_TYPE,
     MODELS_OUTPUTS,
     PACKAGE,
     QUERY,
@@ -37,6 +38,7 @@ from .contract import (
 
 __all__ = [
     "FUNCTIONS",
+    "LOOKUP_TYPES",
     "PACKAGE",
     "RESOURCE",
     "build",
@@ -45,6 +47,9 @@ __all__ = [
 ]
 
 RESOURCE = f"{PACKAGE}:index:ModelLookup"
+#: ModelLookup's resource types in a stack: Python's dynamic resource and this plugin's (`pai-models outdated` and the
+#: policy pack find lookups by them).
+LOOKUP_TYPES = (DYNAMIC_RESOURCE_TYPE, RESOURCE)
 GET_MODEL = f"{PACKAGE}:index:getModel"
 GET_MODELS = f"{PACKAGE}:index:getModels"
 

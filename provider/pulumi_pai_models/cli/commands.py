@@ -13,7 +13,6 @@ from typing import Any, TextIO
 from .. import lifecycle, lookup, schema
 from ..arguments import ARGUMENT_NAMES, LookupArguments
 from ..client import PaiModelsClient
-from ..contract import DYNAMIC_RESOURCE_TYPE
 from ..doors import PYTHON, SCHEMA, Door
 from ..errors import InvalidQuery, LookupFailed
 from ..registry import CachedRegistry
@@ -21,10 +20,7 @@ from .messages import EXIT_BEHIND, EXIT_FAILED, EXIT_OK, PROG
 from .parser import arguments_from_args, settings_from_args
 from .render import Progress, encodable, render_result, render_table, to_json
 
-__all__ = ["COMMANDS", "LOOKUP_TYPES", "OutdatedRow", "lookups_in_state"]
-
-#: The resource types of ModelLookup: the dynamic resource of Python programs and the provider plugin's.
-LOOKUP_TYPES = (DYNAMIC_RESOURCE_TYPE, schema.RESOURCE)
+__all__ = ["COMMANDS", "OutdatedRow", "lookups_in_state"]
 
 
 def _registry(args: argparse.Namespace) -> CachedRegistry:
@@ -120,7 +116,7 @@ def lookups_in_state(state: Any) -> Iterator[tuple[str, Door, dict[str, Any]]]:
     if not isinstance(resources, list):
         raise InvalidQuery("state", "is not the output of `pulumi stack export` (deployment.resources is not a list)", export)
     for resource in resources:
-        if isinstance(resource, Mapping) and resource.get("type") in LOOKUP_TYPES and not resource.get("delete"):
+        if isinstance(resource, Mapping) and resource.get("type") in schema.LOOKUP_TYPES and not resource.get("delete"):
             outputs = resource.get("outputs") or resource.get("inputs") or {}
             door = PYTHON
             if resource.get("type") == schema.RESOURCE:

@@ -8,12 +8,14 @@ import sys
 
 def main() -> None:
     """Serve the pack; without the `policy` extra, say how to install it (one line, exit 1)."""
+    from .config import INSTALL
+
     try:
         from .pack import serve
     except ImportError as error:
         if not (error.name or "").startswith("pulumi_policy"):
             raise
-        sys.exit("pai-models policy pack: pulumi-policy is not installed here: pip install 'pulumi-pai-models[policy]'")
+        sys.exit(f"pai-models policy pack: pulumi-policy is not installed here: {INSTALL}")
     serve()
 
 

@@ -23,13 +23,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .._version import __version__
-from .config import PACK_NAME
+from .config import INSTALL, PACK_DESCRIPTION, PACK_NAME
 
 __all__ = ["EXECUTABLE", "main", "write_pack"]
 
 #: The console script that serves the pack (`[project.scripts]` in pyproject.toml).
 EXECUTABLE = "pai-models-policy-pack"
-_EXTRA = "pip install 'pulumi-pai-models[policy]'"
 
 
 def installed_executable() -> Path | None:
@@ -52,7 +51,7 @@ def write_pack(folder: Path) -> Path:
         runtime += f"  options:\n    virtualenv: {json.dumps(sys.prefix)}\n"  # a JSON string is a YAML string
     (folder / "PulumiPolicy.yaml").write_text(
         f"name: {PACK_NAME}\nversion: {__version__}\n"
-        "description: Only approved PAI registry model versions reach PAI-EAS inference services.\n"
+        f"description: {PACK_DESCRIPTION}\n"
         f"runtime:\n{runtime}",
         encoding="utf-8",
     )
@@ -75,7 +74,7 @@ def main(argv: Sequence[str], prog: str = "pai-models policy-pack") -> int:
     where.add_argument("--write", metavar="DIR", help="write the pack into DIR and print the path of its executable")
     args = parser.parse_args(list(argv))
     if importlib.util.find_spec("pulumi_policy") is None:
-        return _fail(f"the policy pack needs pulumi-policy, which is not installed in {sys.prefix}: {_EXTRA}")
+        return _fail(f"the policy pack needs pulumi-policy, which is not installed in {sys.prefix}: {INSTALL}")
     if args.write:
         try:
             path = write_pack(Path(args.write).resolve())

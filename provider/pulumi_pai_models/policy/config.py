@@ -35,8 +35,11 @@ from ..settings import ResolvedSettings, resolve
 __all__ = [
     "APPROVED_MODEL",
     "CONFIG_SCHEMAS",
+    "DEFAULT_STATUSES",
+    "INSTALL",
     "LOCKED_LOOKUPS",
     "NEWEST_APPROVED",
+    "PACK_DESCRIPTION",
     "PACK_NAME",
     "REGISTRY",
     "SETTING_KEYS",
@@ -45,10 +48,15 @@ __all__ = [
 ]
 
 PACK_NAME = "pai-models"
+PACK_DESCRIPTION = "Only approved PAI registry model versions reach PAI-EAS inference services."
+#: How to get the pack's one dependency (the `policy` extra).
+INSTALL = "pip install 'pulumi-pai-models[policy]'"
 REGISTRY = PACK_SETTINGS
 APPROVED_MODEL = "pai-approved-model"
 NEWEST_APPROVED = "pai-newest-approved"
 LOCKED_LOOKUPS = "pai-locked-lookups"
+#: The approval statuses `pai-approved-model` allows when its config names none.
+DEFAULT_STATUSES = ("Approved",)
 
 #: The registry settings a pack config may give under `pai-registry` (the plugin's key names) -> their declaration.
 SETTING_KEYS: dict[str, Setting] = {key: s for s in SETTINGS for key in Source("pack config").keys(s)}
@@ -72,7 +80,7 @@ CONFIG_SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
             "type": "array",
             "items": {"type": "string", "enum": list(APPROVAL_STATUSES)},
             "minItems": 1,
-            "default": ["Approved"],
+            "default": list(DEFAULT_STATUSES),
             "description": "The approval statuses a deployed version may have.",
         },
         "workspaces": {**_STRINGS, "default": [], "description": "Workspace ids the model must be registered in; empty: any."},
@@ -91,7 +99,7 @@ CONFIG_SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
 
 def allowed_statuses(config: Mapping[str, Any]) -> tuple[str, ...]:
     """The approval statuses `pai-approved-model`'s config allows (default: Approved)."""
-    given = config.get("approvalStatuses") or ["Approved"]
+    given = config.get("approvalStatuses") or DEFAULT_STATUSES
     return tuple(str(status) for status in given)
 
 

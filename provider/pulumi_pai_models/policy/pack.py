@@ -35,18 +35,23 @@ from pulumi_policy.proxy import UnknownValueError
 from .. import schema
 from .._version import __version__
 from ..client import PaiModelsClient
-from ..contract import DYNAMIC_RESOURCE_TYPE
 from ..errors import ConfigurationError
 from ..registry import CachedRegistry
 from . import rules
-from .config import APPROVED_MODEL, CONFIG_SCHEMAS, LOCKED_LOOKUPS, NEWEST_APPROVED, PACK_NAME, REGISTRY, registry_settings
+from .config import (
+    APPROVED_MODEL,
+    CONFIG_SCHEMAS,
+    LOCKED_LOOKUPS,
+    NEWEST_APPROVED,
+    PACK_DESCRIPTION,
+    PACK_NAME,
+    REGISTRY,
+    registry_settings,
+)
 from .index import PathIndex
 from .paths import ModelPath, ServiceConfigError
 
-__all__ = ["LOOKUP_TYPES", "PackRun", "policies", "serve"]
-
-#: ModelLookup's resource types: Python's dynamic resource and the `pai-models` plugin's.
-LOOKUP_TYPES = (DYNAMIC_RESOURCE_TYPE, schema.RESOURCE)
+__all__ = ["PackRun", "policies", "serve"]
 
 
 class PackRun:
@@ -144,7 +149,7 @@ def policies(run: PackRun) -> list[Policy]:
             _report(report, rules.newer_approved(args.name, paths, index, run.config_of(APPROVED_MODEL)))
 
     def locked_lookups(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if args.resource_type not in LOOKUP_TYPES:
+        if args.resource_type not in schema.LOOKUP_TYPES:
             return
         lock = args.props.get("lock")
         _report(report, [rules.unlocked_lookup(args.name, args.urn, lock, run.config_of(LOCKED_LOOKUPS))])
@@ -214,7 +219,7 @@ def serve(run: PackRun | None = None) -> None:
     sdk._PolicyAnalyzerServicer = _servicer_class(run)  # type: ignore[misc]  # PolicyPack builds the servicer by this name
     PolicyPack(
         name=PACK_NAME,
-        description="Only approved PAI registry model versions reach PAI-EAS inference services.",
+        description=PACK_DESCRIPTION,
         policies=policies(run),
         enforcement_level=EnforcementLevel.MANDATORY,
     )

@@ -12,7 +12,6 @@ from typing import Any
 
 from ..doors import POLICY
 from ..errors import ConfigurationError, PaiModelsError, on_one_line
-from ..selection import newest_versions_first
 from ..types import ModelVersion
 from .config import REGISTRY, allowed_statuses
 from .index import PathIndex, Registered
@@ -127,10 +126,15 @@ def _approval_problem(
     return f"{_subject(name, path)} is {_version_label(found)}, {' and '.join(says)}: {todo}"
 
 
-def _what_to_deploy(found: Registered, versions: Sequence[ModelVersion], statuses: Sequence[str]) -> str:
+def _deployable(newest_first: Sequence[ModelVersion], statuses: Sequence[str]) -> list[ModelVersion]:
+    """The versions (newest first) a service may deploy: an allowed status and a URI."""
+    return [v for v in newest_first if v.approval_status in statuses and v.uri]
+
+
+def _what_to_deploy(found: Registered, newest_first: Sequence[ModelVersion], statuses: Sequence[str]) -> str:
     """The way out of a version with the wrong status: the model's newest allowed version, or getting one approved."""
     allowed = " or ".join(statuses)
-    usable = [v for v in newest_versions_first(versions) if v.approval_status in statuses and v.uri]
+    usable = _deployable(newest_first, statuses)
     pending = found.version.approval_status == "Pending"
     get_it = f"get {found.version.version_name} {allowed} in the registry" if pending else ""
     if not usable:
@@ -155,7 +159,7 @@ def newer_approved(name: str, paths: Sequence[ModelPath], index: PathIndex, conf
             continue
         names = [v.version_name for v in ordered]
         here = names.index(found.version.version_name) if found.version.version_name in names else len(ordered)
-        newer = [v for v in ordered[:here] if v.approval_status in statuses and v.uri]
+        newer = _deployable(ordered[:here], statuses)
         if newer:
             newest = newer[0]
             notes.append(
