@@ -81,8 +81,9 @@ class PathIndex:
             latest = model.latest_version
             if latest is not None and latest.uri and path_key(latest.uri) == key:
                 return Registered(model, latest, is_latest=True)
-        ranked = sorted(models, key=lambda m: _similarity(m, key), reverse=True)
-        near = [m for m in ranked if _similarity(m, key) >= NEAR]
+        similarity = {m.model_id: _similarity(m, key) for m in models}
+        ranked = sorted(models, key=lambda m: similarity[m.model_id], reverse=True)
+        near = [m for m in ranked if similarity[m.model_id] >= NEAR]
         for model in near:  # one at a time: usually the first is the one
             found = self._in_versions(model, self.versions(model), key)
             if found is not None:
