@@ -3,7 +3,7 @@
 import pytest
 from pulumi_pai_models import AmbiguousMatch, InvalidQuery, ModelQuery, NoMatch, Selection
 from pulumi_pai_models.selection import pick_model, pick_version
-from pulumi_pai_models.types import Model, ModelVersion
+from pulumi_pai_models.types import Model, ModelVersion, parse_time
 
 Q = ModelQuery.build(model_name="qwen")
 
@@ -78,3 +78,47 @@ def test_selection_validation():
         Selection.build(most_recent="yes")
     with pytest.raises(InvalidQuery):
         Selection.build(version="  ")
+
+
+# -- the newest model, read from PAI's time text when it can be ------------------------------------------------
+
+_TIMES = [
+    "2024-01-01T00:00:00Z",
+    "2024-01-01T00:00:01Z",
+    "2023-12-31T23:59:59Z",
+    "2024-02-31T00:00:00Z",  # no such day: parses to nothing, so it counts as the epoch
+    "1969-12-31T23:59:59Z",  # before the epoch that a missing time stands for
+    "2024-01-01T08:00:00+08:00",  # the same instant as the first, written otherwise
+    "2024-01-01T00:00:00.5Z",
+    "2025-06-01T00:00:00Z",
+    None,
+    "",
+    "not a time",
+]
+
+
+def test_the_newest_is_the_first_of_newest_first_whatever_the_times():
+    import random
+
+    from pulumi_pai_models.selection import newest, newest_first
+
+    rng = random.Random(20261206)
+    for _ in range(3000):
+        count = rng.randint(1, 6)
+        models = [model(rng.choice(["m-1", "m-2", "m-10", "m-9"]), rng.choice(_TIMES)) for _ in range(count)]
+        assert newest(models) is newest_first(models)[0], [m.raw for m in models]
+
+
+def test_the_newest_of_pai_written_times_parses_one_time(monkeypatch):
+    from pulumi_pai_models import selection
+
+    parsed = []
+
+    def counted(value):
+        parsed.append(value)
+        return parse_time(value)
+
+    monkeypatch.setattr(selection, "parse_time", counted)
+    models = [model(f"m-{i:05d}", f"2024-01-{1 + i % 28:02d}T00:00:{i % 60:02d}Z") for i in range(5000)]
+    chosen = pick_model(models, Q, most_recent=True)
+    assert chosen.raw["GmtCreateTime"] == "2024-01-28T00:00:59Z" and len(parsed) == 1

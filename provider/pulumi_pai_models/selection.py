@@ -16,15 +16,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from .errors import MAX_CANDIDATES_SHOWN, AmbiguousMatch, InvalidQuery, NoModelMatch, NoVersionMatch
 from .query import ModelQuery, text_argument
-from .types import Model, ModelVersion, natural_key
+from .types import Model, ModelVersion, natural_key, parse_time
 
 __all__ = [
     "APPROVAL_STATUSES",
     "Selection",
     "filter_models",
+    "newest",
     "newest_first",
     "newest_versions_first",
     "pick_model",
@@ -34,6 +36,8 @@ __all__ = [
 APPROVAL_STATUSES = ("Approved", "Pending", "Rejected")
 _MAX_VERSION_NAME = 256
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+#: How PAI writes times: fixed-width UTC, whose text order is time order (see `newest`).
+_PAI_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,23 @@ def newest_first(models: Sequence[Model]) -> list[Model]:
     return sorted(models, key=_model_key, reverse=True)
 
 
+def newest(models: Sequence[Model]) -> Model:
+    """The first of `newest_first(models)`, without parsing every timestamp when PAI wrote them all its usual way.
+
+    PAI writes GmtCreateTime as fixed-width UTC text (`2021-01-21T17:12:35Z`), whose text order is time order, so
+    the newest text is the newest time (a 50,000-model listing then costs no 50,000 parses after its last page).
+    When any time is written otherwise or missing, or the newest text is no real time (`2024-02-31...`) or is
+    before the epoch that stands for a missing one, the times are parsed, as `newest_first` does.
+    """
+    texts: list[Any] = [m.raw.get("GmtCreateTime") for m in models]
+    if texts and all(type(t) is str and _PAI_TIME.fullmatch(t) for t in texts):
+        latest = max(texts)
+        when = parse_time(latest)
+        if when is not None and when >= _EPOCH:
+            return max((m for m, t in zip(models, texts, strict=True) if t == latest), key=lambda m: m.model_id)
+    return max(models, key=_model_key)
+
+
 def newest_versions_first(versions: Sequence[ModelVersion]) -> list[ModelVersion]:
     """Versions sorted newest GmtCreateTime first, ties by natural order of the name (0.10.0 before 0.9.0)."""
     return sorted(versions, key=_version_key, reverse=True)
@@ -111,10 +132,9 @@ def pick_model(models: Sequence[Model], query: ModelQuery, most_recent: bool) ->
         raise NoModelMatch(query.describe(), own_models=query.provider is None)
     if len(models) == 1:
         return models[0]
-    ordered = newest_first(models)
     if most_recent:
-        return ordered[0]
-    raise AmbiguousMatch(query.describe(), len(models), ordered[:MAX_CANDIDATES_SHOWN])
+        return newest(models)
+    raise AmbiguousMatch(query.describe(), len(models), newest_first(models)[:MAX_CANDIDATES_SHOWN])
 
 
 def pick_version(versions: Sequence[ModelVersion], model: Model, selection: Selection) -> ModelVersion:
