@@ -9,7 +9,8 @@ one for the engine previews (1,000 synthetic models and the demo catalog, 20 ms 
 Requests (`op`):
     hello                                   -> the library's version, file and in-flight bound (None before it existed)
     listing door size latency_ms reps trace -> best of `reps` listings through `door` (get_models, get_model,
-                                               ModelLookup), its requests, CPU, and with `trace` its peak memory
+                                               ModelLookup, or the SDK alone), its requests, CPU, and with `trace`
+                                               its peak memory
     inflight lookups size latency_ms storm retry_after_ms max_attempts
                                             -> `lookups` distinct lookups at once: time, right answers, requests,
                                                the emulator's peak and mean requests in flight
@@ -41,6 +42,8 @@ sys.path.insert(1, str(REPO / "tests"))  # engine.py: the real Pulumi engine, sh
 from catalogs import PROVIDER, model_name  # noqa: E402
 from emulator_host import EmulatorProcess  # noqa: E402
 
+#: The listing with Alibaba's SDK alone (`Side._sdk_alone`), measured beside the doors.
+SDK_ALONE = "SDK alone"
 ENGINE_CATALOG = 1_000
 ENGINE_LATENCY_MS = 20.0
 #: The programs `preview` runs: inline (the Automation API, this process runs the program) or a project folder.
@@ -153,7 +156,47 @@ class Side:
                 assert checked.inputs["model_id"] == newest
 
             return run
+        if name == SDK_ALONE:
+            return self._sdk_alone(size)
         raise ValueError(f"unknown door {name!r}")
+
+    def _sdk_alone(self, size: int) -> Callable[[], None]:
+        """The same listing with Alibaba's SDK and nothing else: page 1 alone (parsed, for TotalCount), then the other
+        pages `max_concurrency` at a time, each answer kept as bytes (not parsed, not checked). What the SDK, Python's
+        threads and the emulator cost on this machine, with no library work: the floor the doors' a/d stands on."""
+        from alibabacloud_aiworkspace20210204 import models
+        from alibabacloud_aiworkspace20210204.client import Client
+        from alibabacloud_tea_openapi.models import Config
+        from darabonba.runtime import RuntimeOptions
+        from pulumi_pai_models.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET
+
+        class BytesClient(Client):  # type: ignore[misc]
+            def call_api(self, params: Any, request: Any, runtime: Any) -> dict[str, Any]:
+                params.body_type = "byte"
+                answer = super().call_api(params, request, runtime)
+                threading.current_thread().__dict__["body"] = answer["body"]
+                return dict(answer, body={})
+
+        defaults = _setting_defaults()
+        scheme, _, host = self.listing_emulator.url.partition("://")
+        client = BytesClient(Config(endpoint=host, protocol=scheme, access_key_id=DEFAULT_ACCESS_KEY_ID,
+                                    access_key_secret=DEFAULT_ACCESS_KEY_SECRET, max_idle_conns=16))
+        runtime = RuntimeOptions()
+        page_size, workers = defaults["page_size"], defaults["max_concurrency"]
+
+        def page(number: int) -> bytes:
+            request = models.ListModelsRequest(provider=PROVIDER, page_number=number, page_size=page_size)
+            client.list_models_with_options(request, {}, runtime)
+            body: bytes = threading.current_thread().__dict__.pop("body")
+            return body
+
+        def run() -> None:
+            total = json.loads(page(1))["TotalCount"]
+            assert total == size, total
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                assert all(pool.map(page, range(2, math.ceil(total / page_size) + 1)))
+
+        return run
 
     def listing(self, door: str, size: int, latency_ms: float, reps: int, trace: bool) -> dict[str, Any]:
         emulator = self.listing_emulator
