@@ -184,3 +184,21 @@ def test_latency_is_concurrent():
         t0 = time.monotonic()
         assert admin(srv, "GET", "health")[0] == 200
         assert time.monotonic() - t0 < 0.3  # admin requests are not delayed
+
+
+def test_an_answer_leaves_in_one_write(pai_server, monkeypatch):
+    # The head and the body in one send: on two cores every extra send and read is a wait for the other process's
+    # turn (the listing benchmark's emulator cost); a split answer is also what a slow client sees first.
+    import socketserver
+
+    writes: list[int] = []
+    write = socketserver._SocketWriter.write
+
+    def counted(self: socketserver._SocketWriter, data: bytes) -> int:
+        writes.append(len(data))
+        return write(self, data)
+
+    monkeypatch.setattr(socketserver._SocketWriter, "write", counted)
+    total, models = list_models(pai_server, page_size=50)
+    assert total > 0 and models
+    assert len(writes) == 1 and writes[0] > 1000, writes

@@ -234,6 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out in separate writes
     server: _HTTPServer
     _exchange: _Exchange | None = None
+    _headers_buffer: list[bytes]  # http.server's: what send_header() gathered, written by flush_headers()
 
     # Every method goes through _dispatch, so unknown methods get a JSON 404/405, never a 501 page.
     def __getattr__(self, name: str) -> Callable[[], None]:
@@ -268,10 +269,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
+        # end_headers(), with the body in the same write: one send, not two, so the client reads the head and the
+        # first bytes of the body at once (on two cores each send and read is a wait for the other process's turn)
+        self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD":
-            self.wfile.write(body)
-        self.wfile.flush()
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
     def _send_json(self, status: int, data: Mapping[str, Any], request_id: str,
                    headers: Mapping[str, str] | None = None) -> None:
