@@ -141,7 +141,7 @@ def _sdk_client_class() -> type[Any]:
 
 
 class _CollectorPause:
-    """Python's cyclic garbage collector held off, process-wide, while any listing reads its pages.
+    """Python's cyclic garbage collector held off, process-wide, while any listing reads its pages (retry waits too).
 
     Everything a listing allocates lives until it ends, so a collector pass over it finds nothing to free, and the
     full passes its growth triggers (every object of the process: 70-215 ms each at 50,000 models, one or two per
