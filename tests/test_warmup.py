@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from pulumi_pai_models import warmup
 
 
@@ -31,10 +32,40 @@ def test_start_imports_what_a_lookup_needs_in_the_background():
     assert result == list(warmup.SDK_MODULES)
 
 
-def test_stop_imports_nothing_more():
-    result = fresh(f"from pulumi_pai_models import warmup\nwarmup.stop()\nwarmup.start()\nwarmup.wait()\n"
-                   f"result = {loaded(warmup.SDK_MODULES)}")
+#: The plugin's `main()` up to its server, which here answers GetSchema and returns (as the engine's schema-only process
+#: of the plugin: Pulumi YAML starts one just to read the schema, and the one that looks up only after it answered).
+SERVE_THE_SCHEMA_ONLY = """
+import asyncio
+from pulumi.provider.experimental.provider import GetSchemaRequest
+from pulumi_pai_models import internals, plugin, warmup
+
+def serve(argv, version, provider, ours):
+    asyncio.run(provider.get_schema(GetSchemaRequest(0)))
+
+internals.serve_plugin = serve
+sys.argv = ["pulumi-resource-pai-models", "127.0.0.1:1"]
+plugin.main()
+warmup.wait()
+"""
+
+
+def test_a_plugin_process_that_only_serves_the_schema_imports_no_sdk():
+    result = fresh(SERVE_THE_SCHEMA_ONLY + f"result = {loaded(warmup.SDK_MODULES)}")
     assert result == []
+
+
+@pytest.mark.parametrize("call", ["check_config(CheckRequest('', {}, {}, b''))", "configure(ConfigureRequest({}, {}, False, False))"])
+def test_configuring_the_plugin_imports_the_sdk_in_the_background(call):
+    code = f"""
+import asyncio
+from pulumi.provider.experimental.provider import CheckRequest, ConfigureRequest
+from pulumi_pai_models import plugin, warmup
+asyncio.run(plugin.PaiModelsProvider().{call})
+started = [t.name for t in warmup._threads]
+warmup.wait()
+result = [started, {loaded(warmup.SDK_MODULES)}]
+"""
+    assert fresh(code) == [["pai-models-warmup"], list(warmup.SDK_MODULES)]
 
 
 def test_a_lookup_during_the_background_import_waits_for_it_and_answers(emulator, settings):

@@ -173,11 +173,11 @@ class PaiModelsProvider(Provider):
         return operation_registry(self._settings)
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
-        warmup.stop()  # the engine asks a process of its own for the schema, and looks nothing up there
         return GetSchemaResponse(schema=_schema_text())
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         """Refuse an unknown key (`pai-models:endpiont`) or a value of the wrong shape (`maxAttempts: many`) before anything runs."""
+        warmup.start()  # only a process that will look up is configured: the SDK loads while the engine configures it
         try:
             check_config(_config(request.new_inputs))
         except ConfigurationError as error:
@@ -186,6 +186,7 @@ class PaiModelsProvider(Provider):
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Keep this namespace's config (`pai-models:*`); settings are built, and checked, at the first lookup."""
+        warmup.start()  # (when the engine sent no CheckConfig)
         self._config, self._settings = _config(request.args, request.variables), None
         # No secrets on the wire (the engine re-marks outputs whose same-named input was secret), preview supported.
         return ConfigureResponse(accept_secrets=False, supports_preview=True, accept_resources=False, accept_outputs=False)
@@ -306,7 +307,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="pulumi-resource-pai-models", description="The pai-models Pulumi provider plugin (gRPC).")
     parser.add_argument("engine", help="the engine's address, given by the Pulumi CLI")
     known, _ = parser.parse_known_args()
-    warmup.start()  # the SDK loads while the engine connects, asks for the schema and configures this plugin
     internals.serve_plugin(sys.argv[1:], __version__, PaiModelsProvider(known.engine), _one_line)
 
 
