@@ -32,26 +32,33 @@ def test_start_imports_what_a_lookup_needs_in_the_background():
     assert result == list(warmup.SDK_MODULES)
 
 
-#: The plugin's `main()` up to its server, which here answers GetSchema and returns (as the engine's schema-only process
-#: of the plugin: Pulumi YAML starts one just to read the schema, and the one that looks up only after it answered).
+#: The plugin process's server (`plugin.main` serves it) asked what Pulumi YAML asks the process it starts only to read
+#: the schema (the one that looks up is started only once that answer is in).
 SERVE_THE_SCHEMA_ONLY = """
 import asyncio
-from pulumi.provider.experimental.provider import GetSchemaRequest
-from pulumi_pai_models import internals, plugin, warmup
+from pulumi_pai_models import plugin, warmup
 
-def serve(argv, version, provider, ours):
-    asyncio.run(provider.get_schema(GetSchemaRequest(0)))
+server = plugin.PluginServer(["127.0.0.1:1"], "127.0.0.1:1")
 
-internals.serve_plugin = serve
-sys.argv = ["pulumi-resource-pai-models", "127.0.0.1:1"]
-plugin.main()
+class Details:
+    def __init__(self, method):
+        self.method = "/pulumirpc.ResourceProvider/" + method
+
+answers = {}
+for method in ("Handshake", "GetPluginInfo", "GetSchema", "GetPluginInfo", "Cancel"):
+    handler = server.service(Details(method))
+    answers[method] = None if handler is None else len(asyncio.run(handler.unary_unary(b"", None)))
 warmup.wait()
 """
 
 
-def test_a_plugin_process_that_only_serves_the_schema_imports_no_sdk():
-    result = fresh(SERVE_THE_SCHEMA_ONLY + f"result = {loaded(warmup.SDK_MODULES)}")
-    assert result == []
+def test_a_plugin_process_that_only_serves_the_schema_imports_neither_the_sdk_nor_pulumi():
+    result = fresh(SERVE_THE_SCHEMA_ONLY + f"result = [answers, {loaded(warmup.SDK_MODULES)}, "
+                   "sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'alibabacloud_credentials', 'aiohttp')"
+                   " or m.startswith('pulumi_pai_models.pluginprovider'))]")
+    answers, sdk, unneeded = result
+    assert answers["Handshake"] is None and answers["Cancel"] == 0 and answers["GetPluginInfo"] > 2 and answers["GetSchema"] > 1000
+    assert sdk == [] and unneeded == []
 
 
 @pytest.mark.parametrize("call", ["check_config(CheckRequest('', {}, {}, b''))", "configure(ConfigureRequest({}, {}, False, False))"])
@@ -59,8 +66,8 @@ def test_configuring_the_plugin_imports_the_sdk_in_the_background(call):
     code = f"""
 import asyncio
 from pulumi.provider.experimental.provider import CheckRequest, ConfigureRequest
-from pulumi_pai_models import plugin, warmup
-asyncio.run(plugin.PaiModelsProvider().{call})
+from pulumi_pai_models import pluginprovider, warmup
+asyncio.run(pluginprovider.PaiModelsProvider().{call})
 started = [t.name for t in warmup._threads]
 warmup.wait()
 result = [started, {loaded(warmup.SDK_MODULES)}]
