@@ -63,13 +63,22 @@ def from_struct(struct: Any) -> dict[str, Any]:
 class Plugin:
     """One plugin process (one engine operation), with the engine's calls as methods taking and giving plain dicts."""
 
-    def __init__(self, engine: FakeEngine, config: dict[str, Any], **environ: str):
+    def __init__(self, engine: FakeEngine, config: dict[str, Any] | None, **environ: str):
         env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES} | environ
         self.process = subprocess.Popen([str(PLUGIN), engine.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         port = self.process.stdout.readline().strip()
         assert port.isdigit(), self.process.stderr.read()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+        if config is not None:
+            self.configure(config)
+
+    @classmethod
+    def unconfigured(cls, engine: FakeEngine, **environ: str) -> Plugin:
+        """A plugin process not configured yet (as the one Pulumi YAML starts only to read the schema)."""
+        return cls(engine, None, **environ)
+
+    def configure(self, config: dict[str, Any]) -> None:
         variables = {f"pai-models:config:{k}": str(v) for k, v in config.items()}
         self.configured = self.stub.Configure(
             provider_pb2.ConfigureRequest(variables=variables, args=to_struct(config), acceptSecrets=True, acceptResources=True)

@@ -215,21 +215,40 @@ def test_the_real_dynamic_server_gives_the_request_urn_and_the_engine_address(dy
     assert internals.NOT_AS_EXPECTED not in server.close()
 
 
-def test_serve_plugin_serves_a_server_of_another_shape_as_it_is_with_one_notice(monkeypatch, capsys):
+def test_plugin_servicer_uses_a_servicer_of_another_shape_as_it_is_with_one_notice(monkeypatch, capsys):
     from pulumi.provider.experimental import server
 
-    served = []
-    monkeypatch.setattr(server, "ProviderServicer", type("ProviderServicer", (), {}))  # no Create, Update, Read
-    monkeypatch.setattr(server, "main", lambda argv, version, provider: served.append((argv, version, provider)))
+    class ProviderServicer:  # no Create, Update, Read
+        def __init__(self, *args, **kwargs):
+            self.built = (args, kwargs)
+
+    monkeypatch.setattr(server, "ProviderServicer", ProviderServicer)
     monkeypatch.setattr(internals, "_NOTICED", set())
-    internals.serve_plugin(["127.0.0.1:1"], "0.1.0", "the provider", lambda error: "ours")
-    assert served == [(["127.0.0.1:1"], "0.1.0", "the provider")]
+    servicer = internals.plugin_servicer(["127.0.0.1:1"], "0.1.0", "the provider", "127.0.0.1:1", lambda error: "ours")
+    assert type(servicer) is ProviderServicer
+    assert servicer.built == ((["127.0.0.1:1"], "0.1.0", "the provider"), {"engine_address": "127.0.0.1:1"})
     assert "failed creates, updates and reads show a Python traceback" in capsys.readouterr().err
+
+
+def test_plugin_handlers_are_the_generated_codes_for_every_method_of_the_servicer():
+    from pulumi.runtime.proto import provider_pb2_grpc
+
+    servicer = internals.plugin_servicer(["127.0.0.1:1"], "0.1.0", object(), "127.0.0.1:1", lambda error: None)
+    handlers = internals.plugin_handlers(servicer)
+    methods = [m for m in dir(provider_pb2_grpc.ResourceProviderServicer) if not m.startswith("_")]
+
+    class Details:
+        def __init__(self, method):
+            self.method = f"/pulumirpc.ResourceProvider/{method}"
+
+    found = {m: next((h.service(Details(m)) for h in handlers if h.service(Details(m)) is not None), None) for m in methods}
+    assert methods and all(found.values()), [m for m, handler in found.items() if handler is None]
+    assert found["Create"].unary_unary.__func__ is type(servicer).Create
 
 
 @pytest.mark.shell
 def test_the_real_plugin_finds_its_servicer_as_expected():
-    """The installed SDK's experimental server is as serve_plugin expects: the plugin starts and stops without a notice
+    """The installed SDK's experimental server is as plugin_servicer expects: the plugin starts and stops without a notice
     (tests/test_plugin.py checks its one-line errors)."""
     from plugin_harness import FakeEngine, Plugin
 

@@ -26,11 +26,12 @@ import grpc
 import pytest
 from conftest import add_newer_version, api_requests
 from engine import REPO
+from google.protobuf import empty_pb2
 from plugin_harness import URN, FakeEngine, Plugin, to_struct
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import engine_pb2, provider_pb2
+from pulumi.runtime.proto import engine_pb2, plugin_pb2, provider_pb2
 from pulumi_pai_models import Condition, get_model, get_models, lifecycle, schema
 from pulumi_pai_models._version import __version__
 from pulumi_pai_models.contract import ARGUMENTS, OUTPUTS, QUERY, RESOURCE_ONLY, SELECTION, SETTINGS, arguments, camel, outputs
@@ -186,6 +187,34 @@ def test_the_plugin_serves_the_schema_file(start):
     plugin = start()
     assert plugin.schema() == SCHEMA_FILE.read_text(encoding="utf-8")
     assert plugin.configured.supportsPreview and not plugin.configured.acceptSecrets
+
+
+def test_the_plugins_server_answers_the_schema_version_and_handshake_as_the_experimental_server_would():
+    """`plugin.PluginServer` answers these without the Pulumi SDK; the experimental server's answers are the same bytes."""
+    from pulumi.provider.experimental import server
+    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+    from pulumi.runtime.proto import provider_pb2_grpc
+    from pulumi_pai_models import plugin
+
+    assert plugin._schema_message() == provider_pb2.GetSchemaResponse(schema=SCHEMA_FILE.read_text(encoding="utf-8")).SerializeToString()
+    for version in ("0.1.0", "x" * 200, "é" * 70):  # a length of one and of two varint bytes
+        assert plugin._string_field(version) == plugin_pb2.PluginInfo(version=version).SerializeToString()
+    assert server.ProviderServicer.Handshake is provider_pb2_grpc.ResourceProviderServicer.Handshake  # unimplemented there too
+    assert [tuple(option) for option in plugin.GRPC_OPTIONS] == [tuple(option) for option in _GRPC_CHANNEL_OPTIONS]
+
+
+def test_the_plugin_answers_the_schema_before_and_after_it_was_configured(engine):
+    plugin = Plugin.unconfigured(engine)
+    try:
+        assert plugin.schema() == SCHEMA_FILE.read_text(encoding="utf-8")
+        assert plugin.stub.GetPluginInfo(empty_pb2.Empty()).version == __version__
+        with pytest.raises(grpc.RpcError) as raised:
+            plugin.stub.Handshake(provider_pb2.ProviderHandshakeRequest(engine_address=engine.address))
+        assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        plugin.configure({"endpoint": "http://127.0.0.1:1"})
+        assert plugin.schema() == SCHEMA_FILE.read_text(encoding="utf-8")
+    finally:
+        plugin.close()
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ asked), `client` (how: Alibaba's SDK, paging, retries), `types` (what comes back
 is picked), `lookup` (the three together), `lifecycle` (a lookup that lives in a stack), `functions`
 and `resource` (the Pulumi glue), `cli` (the command), `emulator` (a local PAI for offline use).
 
-The Pulumi glue is imported on first use, so the command line and the emulator never load the
-Pulumi SDK.
+Each public name is imported on first use: the command line and the emulator never load the Pulumi SDK, and the
+plugin's schema process loads only the schema (`schema`, `contract`).
 """
 
 from __future__ import annotations
@@ -21,31 +21,48 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .client import PaiModelsClient
-from .errors import (
-    AmbiguousMatch,
-    ApiError,
-    ConfigurationError,
-    InvalidQuery,
-    ListingChanged,
-    LookupFailed,
-    NoMatch,
-    NoModelMatch,
-    NoVersionMatch,
-    PaiModelsError,
-)
-from .lookup import GetModelResult, GetModelsResult
-from .query import Condition, ModelQuery
-from .selection import Selection
-from .settings import Settings
-from .types import Label, Model, ModelVersion
 
 if TYPE_CHECKING:
+    from .client import PaiModelsClient
+    from .errors import (
+        AmbiguousMatch,
+        ApiError,
+        ConfigurationError,
+        InvalidQuery,
+        ListingChanged,
+        LookupFailed,
+        NoMatch,
+        NoModelMatch,
+        NoVersionMatch,
+        PaiModelsError,
+    )
     from .functions import get_model, get_model_output, get_models, get_models_output
+    from .lookup import GetModelResult, GetModelsResult
+    from .query import Condition, ModelQuery
     from .resource import ModelLookup, ModelLookupProvider
+    from .selection import Selection
+    from .settings import Settings
+    from .types import Label, Model, ModelVersion
 
-#: Names that need the Pulumi SDK, and the module that defines each.
-_PULUMI_GLUE = {
+#: Every public name and the module that defines it, imported when the name is first used: a process that needs only
+#: part of the package (the plugin's schema process, the command line, the emulator) loads only that part.
+_NAMES = {
+    "PaiModelsClient": "client",
+    **dict.fromkeys(
+        ("AmbiguousMatch", "ApiError", "ConfigurationError", "InvalidQuery", "ListingChanged", "LookupFailed", "NoMatch",
+         "NoModelMatch", "NoVersionMatch", "PaiModelsError"),
+        "errors",
+    ),
+    "GetModelResult": "lookup",
+    "GetModelsResult": "lookup",
+    "Condition": "query",
+    "ModelQuery": "query",
+    "Selection": "selection",
+    "Settings": "settings",
+    "Label": "types",
+    "Model": "types",
+    "ModelVersion": "types",
+    # The Pulumi glue (they import the Pulumi SDK).
     "get_model": "functions",
     "get_model_output": "functions",
     "get_models": "functions",
@@ -86,10 +103,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import the Pulumi glue when one of its names is first used."""
-    module = _PULUMI_GLUE.get(name)
+    """Import a public name's module when the name is first used."""
+    module = _NAMES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -18,8 +18,9 @@ break a lookup. `tests/test_internals.py` runs each one against the installed SD
     one_line_errors()  this package's errors as one line in the dynamic provider server's answers (its
                        `traceback` module, pulumi >= 3.260; older servers leave errors to gRPC: "Exception calling
                        application: <error>", one line without the error's name; fallback: the server's own text)
-    serve_plugin()     the provider plugin's gRPC server, with this package's errors as one line (a subclass of
-                       the experimental `ProviderServicer`; fallback: the server as it is, errors with a traceback)
+    plugin_servicer()  the provider plugin's servicer, with this package's errors as one line (a subclass of the
+                       experimental `ProviderServicer`; fallback: the servicer as it is, errors with a traceback)
+    plugin_handlers()  that servicer's gRPC handlers, as the generated code registers them (for `plugin`'s server)
     exit_on_interrupt() a program process that exits at once when the engine interrupts it (a wakeup fd for
                        SIGINT; fallback: the engine waits 5 s, then kills it)
 """
@@ -41,11 +42,12 @@ __all__ = [
     "exit_on_interrupt",
     "notice",
     "one_line_errors",
+    "plugin_handlers",
+    "plugin_servicer",
     "program_config",
     "program_config_value",
     "program_scope",
     "request_urn",
-    "serve_plugin",
 ]
 
 _NOTICED: set[str] = set()
@@ -241,20 +243,19 @@ class _OneLineTraceback(ModuleType):
 # -- the provider plugin (`pulumi.provider.experimental`) -----------------------------------------------------------
 
 
-def serve_plugin(argv: list[str], version: str, provider: Any, ours: Callable[[BaseException], str | None]) -> None:
-    """Serve `provider` as a plugin; an error that `ours` words (not None) is answered as that one line.
+def plugin_servicer(argv: list[str], version: str, provider: Any, engine_address: str, ours: Callable[[BaseException], str | None]) -> Any:
+    """The experimental server's servicer of `provider`; an error that `ours` words (not None) is answered as that line.
 
     The experimental server answers an exception raised by create, update or read with its text and a Python
     traceback; its original is the `__context__` of the exception it raises. A subclass of its servicer answers
-    those itself. If the server is not shaped so, it serves as it is.
+    those itself. If the server is not shaped so, its servicer is used as it is.
     """
     from pulumi.provider.experimental import server
 
     base = getattr(server, "ProviderServicer", None)
     if not isinstance(base, type) or not all(hasattr(base, name) for name in ("Create", "Update", "Read")):
         notice("pulumi.provider.experimental.server.ProviderServicer", "failed creates, updates and reads show a Python traceback")
-        server.main(argv, version, provider)
-        return
+        return server.ProviderServicer(argv, version, provider, engine_address=engine_address)
 
     async def one_line(call: Callable[..., Any], request: Any, context: Any) -> Any:
         try:
@@ -278,8 +279,29 @@ def serve_plugin(argv: list[str], version: str, provider: Any, ours: Callable[[B
         async def Read(self, request: Any, context: Any) -> Any:
             return await one_line(super().Read, request, context)
 
-    server.ProviderServicer = OneLineServicer  # type: ignore[misc]  # server.main builds the servicer by this name
+    return OneLineServicer(argv, version, provider, engine_address=engine_address)
+
+
+def plugin_handlers(servicer: Any) -> list[Any]:
+    """The gRPC handlers of a provider servicer, as the SDK's generated code registers them on a server
+    (`provider_pb2_grpc.add_ResourceProviderServicer_to_server`): its generic handlers, or its registered methods."""
+    import grpc
+    from pulumi.runtime.proto import provider_pb2_grpc
+
+    handlers: list[Any] = []
+
+    class Collect:
+        def add_generic_rpc_handlers(self, generic: Any) -> None:
+            handlers.extend(generic)
+
+        def add_registered_method_handlers(self, service: str, methods: Any) -> None:
+            handlers.append(grpc.method_handlers_generic_handler(service, methods))
+
     try:
-        server.main(argv, version, provider)
-    finally:
-        server.ProviderServicer = base  # type: ignore[misc,assignment]
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, Collect())
+    except Exception:
+        handlers.clear()
+    if not handlers:
+        notice("pulumi.runtime.proto.provider_pb2_grpc.add_ResourceProviderServicer_to_server",
+               "the plugin answers only its schema and version (every other call is unimplemented)")
+    return handlers

@@ -1,23 +1,15 @@
-"""The lookup as a Pulumi provider plugin, `pai-models`, for programs in any language (YAML, TypeScript, Go, C#, Java).
+"""The lookup as a Pulumi provider plugin, `pai-models`: its process, `pulumi-resource-pai-models <engine address>`.
 
-The engine starts it as `pulumi-resource-pai-models <engine address>` (the console script of this package)
-and talks to it over gRPC; `pulumi.provider.experimental` serves it. It is the second thin adapter of
-the same layers as `resource` (the dynamic provider for Python programs), and holds no rule of its own:
+The engine starts the console script of this package (`main`) and talks to it over gRPC. Its server imports only
+grpc to start: it answers the schema (GetSchema), the plugin's version (GetPluginInfo) and the engine's Handshake
+itself, and hands every other call to `pulumi.provider.experimental`'s servicer of `pluginprovider.PaiModelsProvider`,
+built, with the Pulumi SDK imported, at the first such call. Pulumi YAML starts a process of the plugin only to read
+its schema, and starts the one that looks up only once that answer is in: the schema process never imports the
+Pulumi SDK (~0.15 s of the first getModel), and the one that looks up imports it when the engine first configures it.
 
-- `getModel` / `getModels` (invoke): `lookup.parse_arguments`, then `lookup.find_model` / `find_models`;
-- `ModelLookup` (check, diff, create, update, read, delete): `lifecycle`, exactly as `resource` runs it;
-- the schema it serves: `schema.build()`, derived from `contract`;
-- settings: its own config namespace (`pai-models:endpoint`, `pai-models:secretKey`, ...: every setting of
-  `contract.SETTINGS` under its `config_key`), resolved through the `doors.SCHEMA` door over the environment
-  and Alibaba's default chain; an unknown key fails `CheckConfig`, naming the closest known one;
-- one `registry.CachedRegistry` per resolved settings for the process's life (one engine operation),
-  the same cache the dynamic provider uses, so identical lookups cost the requests of one.
-
-What only this adapter does: property names on the wire are the schema's camelCase names (converted
-both ways through the contract); values are `PropertyValue`s (unknowns are `Computed`); warnings go
-to the engine's Log with the resource's URN; errors of this package are one line, never a traceback.
-Secrets: the plugin answers `acceptSecrets=false`, so the engine keeps every secret input secret in
-the outputs itself; credentials never enter inputs, outputs or state.
+The answers are those of the experimental server (tests/test_plugin.py compares them): GetSchema's and
+GetPluginInfo's messages have one string field each, encoded here; Handshake is unimplemented there too (the engine
+then goes on without it); Cancel before the servicer exists has nothing to cancel.
 """
 
 from __future__ import annotations
@@ -26,279 +18,94 @@ import argparse
 import asyncio
 import functools
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from pulumi.provider.experimental.property_value import Computed, PropertyValue
-from pulumi.provider.experimental.provider import (
-    CheckFailure,
-    CheckRequest,
-    CheckResponse,
-    ConfigureRequest,
-    ConfigureResponse,
-    CreateRequest,
-    CreateResponse,
-    DeleteRequest,
-    DiffRequest,
-    DiffResponse,
-    GetSchemaRequest,
-    GetSchemaResponse,
-    InvokeRequest,
-    InvokeResponse,
-    PropertyDiff,
-    PropertyDiffKind,
-    Provider,
-    ReadRequest,
-    ReadResponse,
-    UpdateRequest,
-    UpdateResponse,
-)
-
-from . import enginelog, internals, lifecycle, schema, warmup
 from ._version import __version__
-from .arguments import LookupArguments
-from .contract import PACKAGE, arguments
-from .doors import SCHEMA
-from .errors import ConfigurationError, InvalidQuery, PaiModelsError
-from .lifecycle import SCHEMA_NAMES as RESOURCE_NAMES
-from .lifecycle import UNKNOWN as UNKNOWN_TEXT
-from .lifecycle import has_unknown, move_command
-from .lookup import find_model, find_models
-from .registry import CachedRegistry, operation_registry
-from .settings import ResolvedSettings, check_config, resolve
 
-__all__ = ["PaiModelsProvider", "main"]
+__all__ = ["GRPC_OPTIONS", "PluginServer", "main"]
 
-#: How long a failed check waits for invokes the program may still send (see `PaiModelsProvider._failed`).
-_SETTLE_S = 0.25
-#: The schema this plugin serves, rendered once, at the first GetSchema.
-_schema_text = functools.cache(schema.render)
+SERVICE = "pulumirpc.ResourceProvider"
+#: The experimental server's gRPC options (pulumi.runtime._grpc_settings; tests/test_plugin.py keeps them equal):
+#: messages up to 400 MB, requests queued for up to half an hour.
+GRPC_OPTIONS = [("grpc.max_receive_message_length", 1024 * 1024 * 400), ("grpc.server_max_unrequested_time_in_server", 30 * 60)]
 
 
-# -- values: PropertyValue <-> plain Python, unknowns as the dynamic provider's marker ---------------------
-# On the wire an unknown is the string `rpc.UNKNOWN`: the experimental server unmarshals it as that string,
-# and cannot marshal its own `PropertyValue.computed()` (pulumi 3.260), so that string is what is sent back.
-
-UNKNOWN = PropertyValue(UNKNOWN_TEXT)
-
-
-def _plain(value: PropertyValue) -> Any:
-    """A wire value as plain Python (whole numbers as int, unknowns as `rpc.UNKNOWN`, secrets unwrapped)."""
-    inner = value.value
-    if isinstance(inner, Computed):
-        return UNKNOWN_TEXT
-    if isinstance(inner, float):
-        return int(inner) if inner.is_integer() else inner
-    if isinstance(inner, Mapping):
-        return {k: _plain(v) for k, v in inner.items()}
-    if isinstance(inner, Sequence) and not isinstance(inner, str):
-        return [_plain(v) for v in inner]
-    return inner
+def _string_field(value: str) -> bytes:
+    """A protobuf message whose field 1 is the string `value` (GetSchemaResponse.schema, PluginInfo.version)."""
+    data = value.encode("utf-8")
+    size, head = len(data), bytearray(b"\x0a")  # field 1, length-delimited
+    while size >= 0x80:
+        head.append(size & 0x7F | 0x80)
+        size >>= 7
+    head.append(size)
+    return bytes(head) + data
 
 
-def _wire(value: Any) -> PropertyValue:
-    """Plain Python (JSON values; `rpc.UNKNOWN` stays the string the wire spells unknowns with) as a wire value."""
-    if value is None or isinstance(value, (bool, str, float)):
-        return PropertyValue(value)
-    if isinstance(value, int):
-        return PropertyValue(float(value))
-    if isinstance(value, Mapping):
-        return PropertyValue({str(k): _wire(v) for k, v in value.items()})
-    if isinstance(value, (list, tuple)):
-        return PropertyValue([_wire(v) for v in value])
-    raise TypeError(f"cannot send a {type(value).__name__} to the engine")
+@functools.cache
+def _schema_message() -> bytes:
+    from . import schema
+
+    return _string_field(schema.render())
 
 
-def _from_wire(props: Mapping[str, PropertyValue], names: Mapping[str, str]) -> dict[str, Any]:
-    """`{camelName: PropertyValue}` as `{snake_name: value}`, for the names given (others are dropped)."""
-    return {name: _plain(props[wire]) for name, wire in names.items() if wire in props}
+class PluginServer:
+    """The plugin's gRPC service: the schema, the version and the Handshake here; the rest by Pulumi's servicer, built at
+    the first call that needs it (`full`)."""
 
-
-def _to_wire(values: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, PropertyValue]:
-    """`{snake_name: value}` as `{camelName: PropertyValue}`, for the names given."""
-    return {names[name]: _wire(value) for name, value in values.items() if name in names}
-
-
-def _diff_kind(old: Any, new: Any) -> PropertyDiffKind:
-    """How one compared property changed: set, unset or changed (never a replacement: a lookup owns nothing)."""
-    if old is None:
-        return PropertyDiffKind.ADD
-    return PropertyDiffKind.DELETE if new is None else PropertyDiffKind.UPDATE
-
-
-def _previewed(properties: dict[str, PropertyValue]) -> dict[str, PropertyValue]:
-    """A preview's outputs: what `check` resolved; the model's and version's whole JSON is known only after `up`."""
-    return {**properties, **dict.fromkeys((RESOURCE_NAMES[k] for k in lifecycle.DETAIL_NAMES), UNKNOWN)}
-
-
-# -- config and messages: this plugin's namespace, schema names ------------------------------------------
-
-
-def _config(inputs: Mapping[str, PropertyValue], variables: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """This namespace's config by full key (`pai-models:endpoint`), every key given (known or not): from the provider's
-    inputs (`endpoint`), else from the engine's config variables (`pai-models:config:endpoint`)."""
-    prefix = f"{PACKAGE}:config:"
-    config = {f"{PACKAGE}:{key[len(prefix):]}": value for key, value in (variables or {}).items() if key.startswith(prefix)}
-    config.update({f"{PACKAGE}:{key}": _plain(value) for key, value in inputs.items() if key != "version"})  # version: the plugin's
-    return config
-
-
-def _one_line(error: BaseException) -> str | None:
-    """This package's error as the engine shows a failed call, in `SCHEMA` terms; None for anything else."""
-    return error.one_line(SCHEMA) if isinstance(error, PaiModelsError) else None
-
-
-# -- the provider -------------------------------------------------------------------------------------------
-
-
-class PaiModelsProvider(Provider):
-    """`getModel`, `getModels` and `ModelLookup`, as the engine calls them: the shared layers, adapted to gRPC."""
-
-    def __init__(self, engine_address: str | None = None) -> None:
+    def __init__(self, argv: list[str], engine_address: str, full: Callable[[], list[Any]] | None = None) -> None:
+        self._argv = argv
         self._engine_address = engine_address
-        self._config: dict[str, Any] = {}
-        self._settings: ResolvedSettings | None = None  # resolved from `_config` at the first lookup
-        self._invokes: set[asyncio.Future[Any]] = set()  # the lookups of invokes still running
+        self._full_handlers = full or self._pulumi_handlers
+        self._handlers: list[Any] | None = None
 
-    # -- configuration ---------------------------------------------------------------------------------
+    def _pulumi_handlers(self) -> list[Any]:
+        from . import internals
+        from .pluginprovider import PaiModelsProvider, one_line
 
-    def _registry(self) -> CachedRegistry:
-        """This operation's registry for the configured settings, layered over the environment.
+        provider = PaiModelsProvider(self._engine_address)
+        return internals.plugin_handlers(internals.plugin_servicer(self._argv, __version__, provider, self._engine_address, one_line))
 
-        The settings are resolved once per `configure`, at the first lookup (raises `ConfigurationError` naming the key;
-        a failure is not kept, so every lookup reports it).
-        """
-        if self._settings is None:
-            self._settings = resolve(SCHEMA, config=self._config)
-        return operation_registry(self._settings)
+    def service(self, details: Any) -> Any:  # grpc.GenericRpcHandler's method
+        import grpc
 
-    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
-        warmup.stop()  # the engine asks a process of its own for the schema, and looks nothing up there
-        return GetSchemaResponse(schema=_schema_text())
+        service, _, method = str(details.method).lstrip("/").partition("/")
+        if service != SERVICE:
+            return None  # e.g. the engine's health checks (grpc.health.v1.Health): served by neither server
+        if method == "GetSchema":
+            return grpc.unary_unary_rpc_method_handler(self._answer(_schema_message))
+        if method == "GetPluginInfo":
+            return grpc.unary_unary_rpc_method_handler(self._answer(lambda: _string_field(__version__)))
+        if method == "Handshake":
+            return None  # unimplemented, as in the experimental server
+        if method == "Cancel" and self._handlers is None:
+            return grpc.unary_unary_rpc_method_handler(self._answer(lambda: b""))  # google.protobuf.Empty
+        if self._handlers is None:
+            self._handlers = self._full_handlers()
+        for handlers in self._handlers:
+            found = handlers.service(details)
+            if found is not None:
+                return found
+        return None
 
-    async def check_config(self, request: CheckRequest) -> CheckResponse:
-        """Refuse an unknown key (`pai-models:endpiont`) or a value of the wrong shape (`maxAttempts: many`) before anything runs."""
-        try:
-            check_config(_config(request.new_inputs))
-        except ConfigurationError as error:
-            return CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", error.one_line(SCHEMA))])
-        return CheckResponse(inputs=request.new_inputs)
+    @staticmethod
+    def _answer(message: Callable[[], bytes]) -> Callable[[bytes, Any], Any]:
+        async def answer(request: bytes, context: Any) -> bytes:
+            return message()
 
-    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
-        """Keep this namespace's config (`pai-models:*`); settings are built, and checked, at the first lookup."""
-        self._config, self._settings = _config(request.args, request.variables), None
-        # No secrets on the wire (the engine re-marks outputs whose same-named input was secret), preview supported.
-        return ConfigureResponse(accept_secrets=False, supports_preview=True, accept_resources=False, accept_outputs=False)
+        return answer
 
-    # -- functions ---------------------------------------------------------------------------------------
+    async def serve(self) -> None:
+        """Listen on a free local port, tell the engine which (stdout), and serve until the engine ends the process."""
+        import grpc.aio
 
-    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        """`getModel` / `getModels`: the lookup functions, with camelCase arguments and outputs."""
-        spec = schema.FUNCTIONS.get(request.tok)
-        if spec is None:
-            return InvokeResponse(failures=[CheckFailure("", f"unknown function {request.tok}: {', '.join(schema.FUNCTIONS)}")])
-        groups, outs = spec
-        names = {a.name: a.schema_name for a in arguments(*groups)}
-        out_names = {o.name: o.schema_name for o in outs}
-        args = {k: v for k, v in _from_wire(request.args, names).items() if v is not None}
-        if has_unknown(args):
-            return InvokeResponse(return_value={o.schema_name: UNKNOWN for o in outs})
-
-        def lookup() -> dict[str, Any]:
-            parsed = LookupArguments.parse(args)
-            if request.tok == schema.GET_MODEL:
-                return find_model(self._registry(), parsed.query, parsed.selection).outputs()
-            return find_models(self._registry(), parsed.query).outputs()
-
-        running = asyncio.ensure_future(asyncio.to_thread(lookup))
-        self._invokes.add(running)
-        running.add_done_callback(self._invokes.discard)
-        try:
-            values = await running
-        except InvalidQuery as error:
-            return InvokeResponse(failures=[CheckFailure(RESOURCE_NAMES.get(error.argument, error.argument), error.one_line(SCHEMA))])
-        except PaiModelsError as error:
-            return InvokeResponse(failures=[CheckFailure("", error.one_line(SCHEMA))])
-        return InvokeResponse(return_value=_to_wire(values, out_names))
-
-    # -- ModelLookup -------------------------------------------------------------------------------------
-
-    async def check(self, request: CheckRequest) -> CheckResponse:
-        """Validate and resolve (or keep, when locked) the lookup, so its outputs are known in preview."""
-        olds = _from_wire(request.old_inputs, RESOURCE_NAMES)
-        news = _from_wire(request.new_inputs, RESOURCE_NAMES)
-        unresolved = lifecycle.pending(news)
-        if unresolved is not None:  # part of the query is not known yet in this preview: resolve later
-            return CheckResponse(inputs=_to_wire(unresolved, RESOURCE_NAMES))
-        try:
-            checked = await asyncio.to_thread(
-                lambda: lifecycle.check(olds, news, self._registry(), move_hint=move_command(request.urn))
-            )
-        except PaiModelsError as error:  # settings or the API: the whole lookup failed
-            return await self._failed(CheckResponse(inputs=request.new_inputs, failures=[CheckFailure("", error.one_line(SCHEMA))]))
-        for message in checked.warnings:
-            await self._warn(message, request.urn)
-        failures = [CheckFailure(RESOURCE_NAMES.get(p, p), error.one_line(SCHEMA)) for p, error in checked.failures]
-        response = CheckResponse(inputs=_to_wire(checked.inputs, RESOURCE_NAMES), failures=failures)
-        return await self._failed(response) if failures else response
-
-    async def _failed(self, response: CheckResponse) -> CheckResponse:
-        """A failed check, answered once no invoke has run for `_SETTLE_S`: the engine ends the operation at a failed
-        check and closes this plugin, and an invoke answered (or sent) after that would lose its own error."""
-        while True:
-            await asyncio.gather(*self._invokes, return_exceptions=True)
-            await asyncio.sleep(_SETTLE_S)
-            if not self._invokes:
-                return response
-
-    async def diff(self, request: DiffRequest) -> DiffResponse:
-        """An update of exactly the properties whose values changed (a detailed diff); never a replacement."""
-        olds = _from_wire(request.old_state, RESOURCE_NAMES)
-        news = _from_wire(request.new_inputs, RESOURCE_NAMES)
-        ignored = set(request.ignore_changes or ())
-        changed = [k for k in lifecycle.changed_properties(olds, news) if RESOURCE_NAMES[k] not in ignored]
-        detailed = {RESOURCE_NAMES[k]: PropertyDiff(_diff_kind(olds.get(k), news.get(k)), input_diff=False) for k in changed}
-        stables = [RESOURCE_NAMES[k] for k in lifecycle.stables(news, changed)]
-        return DiffResponse(changes=bool(changed), stables=stables, diffs=list(detailed), detailed_diff=detailed)
-
-    async def create(self, request: CreateRequest) -> CreateResponse:
-        """Nothing is created in PAI; the outputs are what `check` resolved, with the model's and version's whole JSON
-        (unknown in a preview)."""
-        if request.preview:
-            return CreateResponse(resource_id="", properties=_previewed(request.properties))
-        props = await self._complete(request.properties, request.urn)
-        return CreateResponse(resource_id=lifecycle.new_id(), properties=props)
-
-    async def update(self, request: UpdateRequest) -> UpdateResponse:
-        """The new values `check` resolved, completed (never an empty result: that would wipe the outputs)."""
-        if request.preview:
-            return UpdateResponse(properties=_previewed(request.news))
-        return UpdateResponse(properties=await self._complete(request.news, request.urn))
-
-    async def read(self, request: ReadRequest) -> ReadResponse:
-        """`pulumi refresh`: a tracking lookup re-runs the program's query; a locked one is checked to still exist."""
-        props = _from_wire(request.properties or request.inputs, RESOURCE_NAMES)
-        outs = await asyncio.to_thread(lambda: lifecycle.read(props, self._registry(), move_hint=move_command(request.urn)))
-        return ReadResponse(
-            resource_id=request.resource_id,
-            properties=_to_wire(outs, RESOURCE_NAMES),
-            inputs=_to_wire(lifecycle.state_inputs(outs), RESOURCE_NAMES),
-        )
-
-    async def delete(self, request: DeleteRequest) -> None:
-        """A lookup owns nothing: nothing to delete in PAI."""
-
-    async def _complete(self, properties: dict[str, PropertyValue], urn: str) -> dict[str, PropertyValue]:
-        """`lifecycle.finish`: what `check` resolved, with the model's whole JSON."""
-        props = _from_wire(properties, RESOURCE_NAMES)
-        finished = await asyncio.to_thread(lambda: lifecycle.finish(props, self._registry(), move_hint=move_command(urn)))
-        return _to_wire(finished, RESOURCE_NAMES)
-
-    # -- the engine's log ----------------------------------------------------------------------------------
-
-    async def _warn(self, message: str, urn: str) -> None:
-        """A real engine warning on the resource (counted in the summary)."""
-        await asyncio.to_thread(enginelog.warn, self._engine_address, message, urn)
+        server = grpc.aio.server(options=GRPC_OPTIONS)
+        server.add_generic_rpc_handlers((self,))
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        sys.stdout.buffer.write(f"{port}\n".encode())
+        sys.stdout.buffer.flush()
+        await server.wait_for_termination()
 
 
 def main() -> None:
@@ -306,8 +113,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="pulumi-resource-pai-models", description="The pai-models Pulumi provider plugin (gRPC).")
     parser.add_argument("engine", help="the engine's address, given by the Pulumi CLI")
     known, _ = parser.parse_known_args()
-    warmup.start()  # the SDK loads while the engine connects, asks for the schema and configures this plugin
-    internals.serve_plugin(sys.argv[1:], __version__, PaiModelsProvider(known.engine), _one_line)
+    try:
+        asyncio.run(PluginServer(sys.argv[1:], known.engine).serve())
+    except KeyboardInterrupt:
+        pass
+
+
+def __getattr__(name: str) -> Any:
+    """`PaiModelsProvider`, for code that found it here: it lives in `pluginprovider` (which imports the Pulumi SDK)."""
+    if name == "PaiModelsProvider":
+        from .pluginprovider import PaiModelsProvider
+
+        return PaiModelsProvider
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":

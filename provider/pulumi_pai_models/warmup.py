@@ -1,13 +1,14 @@
-"""Alibaba's SDK imported in the background while a provider process starts, so the first lookup finds it loaded.
+"""Alibaba's SDK imported in the background of a provider process that will look something up.
 
-Importing the SDK's client takes 0.45-0.7 s (aiohttp, Tea, the credentials chain), and a provider process
-would otherwise pay it inside its first lookup. A provider process spends part of its start waiting for the
-engine (to connect and configure it, for Pulumi YAML to check the program); `start()` fills that wait with the
-import, in a daemon thread, once per process, one package after another. `stop()` ends it after the package
-being imported: the engine starts a process of the plugin just to ask for its schema, and that one never looks
-anything up. The client calls `wait()` before it first touches the SDK, so its own imports never race the
-thread's (two threads importing the same package from different ends can deadlock on the import locks); a
-failed background import is ignored, and the lookup's own import then reports the error.
+Importing the SDK's client takes 0.3-0.7 s (aiohttp, Tea, the credentials chain), and a provider process would
+otherwise pay it inside its first lookup. `start()` begins the import in a daemon thread, once per process, one
+package after another; the plugin calls it when the engine configures it (CheckConfig, Configure), the first sign
+that the process will look something up: Pulumi YAML starts a process of the plugin only to ask for its schema, and
+starts the one that looks up only once that answer is in, so an import started with the server would run in the
+schema process while the engine starts the other one, and take CPU from it (started so, it made the first getModel
+of a YAML program ~0.1 s slower instead of faster). The client calls `wait()` before it first touches the SDK, so
+its own imports never race the thread's (two threads importing the same package from different ends can deadlock on
+the import locks); a failed background import is ignored, and the lookup's own import then reports the error.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from __future__ import annotations
 import importlib
 import threading
 
-__all__ = ["SDK_MODULES", "start", "stop", "wait"]
+__all__ = ["SDK_MODULES", "start", "wait"]
 
-#: What a lookup imports from the SDK, in steps of 50-150 ms each (a step imports what the ones before did not), so
-#: that `stop()` takes effect soon; the last is the client, which needs all the rest.
+#: What a lookup imports from the SDK, one package after another (a step imports what the ones before did not); the
+#: last is the client, which needs all the rest.
 SDK_MODULES = (
     "aiohttp",
     "Tea.core",
@@ -34,7 +35,6 @@ SDK_MODULES = (
 _lock = threading.Lock()
 #: The background import of this process, once started.
 _threads: list[threading.Thread] = []
-_stopped = threading.Event()
 
 
 def start() -> None:
@@ -52,15 +52,8 @@ def wait() -> None:
             thread.join()
 
 
-def stop() -> None:
-    """Import nothing more in the background (what is being imported finishes)."""
-    _stopped.set()
-
-
 def _import_sdk() -> None:
     for name in SDK_MODULES:
-        if _stopped.is_set():
-            return
         try:
             importlib.import_module(name)
         except Exception:  # the lookup imports it again and reports what is wrong
