@@ -251,3 +251,21 @@ def test_the_readme_states_the_declared_version_range():
     readme = " ".join(README.read_text(encoding="utf-8").split())
     assert project["requires-python"] == f">={pythons[0]}"
     assert f"Python {pythons[0]} to {pythons[-1]} and `pulumi` >= {low} (< {high})" in readme
+
+
+def test_the_packages_public_names_are_one_list_in_three_places():
+    # Each public name is imported on first use (`_NAMES`: name -> module), for type checkers under TYPE_CHECKING,
+    # and exported (`__all__`): the three must name the same things, and each must be found where `_NAMES` says.
+    import ast
+    import importlib
+
+    import pulumi_pai_models as package
+
+    tree = ast.parse(Path(package.__file__).read_text(encoding="utf-8"))
+    guarded = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    typed = {(node.module, alias.name) for node in guarded.body if isinstance(node, ast.ImportFrom) for alias in node.names}
+    names = package._NAMES
+    assert typed == {(module, name) for name, module in names.items()}
+    assert sorted(package.__all__) == sorted([*names, "__version__"])
+    for name, module in names.items():
+        assert getattr(package, name) is getattr(importlib.import_module(f"pulumi_pai_models.{module}"), name), name
