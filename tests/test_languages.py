@@ -206,7 +206,7 @@ def test_the_runtime_options_reach_the_nodejs_host(tmp_path, pai):
     # CLIs since 3.209 pass runtime options only inside requests, which the old host ignores: the launcher makes
     # them flags. Without it the host runs node with no extra arguments and with PULUMI_NODEJS_TYPESCRIPT=true.
     root = project(TYPESCRIPT, tmp_path, OPTIONS_TS)
-    settings = (root / "Pulumi.yaml").read_text().replace("typescript: false\n", "typescript: false\n    nodeargs: --max-old-space-size=1536\n")
+    settings = (root / "Pulumi.yaml").read_text().replace("nodeargs: --stack-trace-limit=5\n", "nodeargs: --max-old-space-size=1536\n")
     (root / "Pulumi.yaml").write_text(settings)
     build(TYPESCRIPT, root)
     env = env_for(TYPESCRIPT, tmp_path / "home")
