@@ -374,8 +374,10 @@ def compiled(language: str | Language, root: Path, *, binary: str = "program") -
         shutil.copytree(built / "bin", root / "bin", dirs_exist_ok=True)
         return root
     sources = sorted(p for p in root.glob("*.go") if p.is_file())
-    key = digest(*sources, root / "go.mod", root / "go.sum", REPO / "sdk" / "go", run([go_command(), "version"], REPO),
-                 "\0".join(p.name for p in sources))  # fmt: skip
+    # go.mod names this checkout's sdk/go by its path: keyed by the SDK's files instead, so that a clone elsewhere
+    # (or another worktree) finds the same program built.
+    mod = (root / "go.mod").read_text().replace(str(REPO), "<repository>")
+    key = digest(*sources, mod, root / "go.sum", REPO / "sdk" / "go", run([go_command(), "version"], REPO), "\0".join(p.name for p in sources))
     with cache_entry("go", key) as (built, ready):
         if not ready:
             run([go_command(), "build", "-o", str(built / "program"), "."], root, {**os.environ, "CGO_ENABLED": "0"})
