@@ -229,8 +229,8 @@ def test_model_lookup_in_the_engine(tmp_path, emulator):
 
 
 # -- TypeScript and Go programs, under the real engine, through the SDKs in sdk/ ---------------------------------------
-# Each row as a ModelLookup (a failing one fails its check at once); getModel for a working row (a failing getModel
-# in TypeScript costs 35-70 s on this machine's Node.js 20: tests/test_languages.py covers its wording once).
+# Each row as a ModelLookup (a failing one fails its check at once); getModel for a working row (a failing getModel's
+# wording is covered once by tests/test_languages.py).
 
 
 PROGRAM_CASES = [(row, language) for row in ROWS for language in ("typescript", "go") if language not in row.not_in]
