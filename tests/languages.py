@@ -9,10 +9,11 @@ caller's in its place. What is slow to make is made once and kept under the cach
 - the language host: `scripts/ensure-pulumi.sh --with nodejs|go` (next to the CLI `engine.pulumi_bin_dir()`);
 - TypeScript: node_modules, `npm ci` of the example's package.json and package-lock.json (which install the SDK
   from sdk/nodejs and compile it), in `node/<key>/`; each project links to it and is compiled with `npm run
-  build` (tsc, the example's tsconfig.json), as a user's is, or from `compiled/<key>/` for a program already
-  compiled;
-- Go: Go's own module and build caches (`go build` downloads the modules the example's go.sum pins once);
-  `run_lookup`'s program is built once into `go/<key>/` and run through the runtime option `binary:`.
+  build` (tsc, the example's tsconfig.json), as a user's is (`build`), or once into `compiled/<key>/` for every
+  project of the same sources (`compiled`);
+- Go: Go's own module and build caches (`go build` downloads the modules the example's go.sum pins once); the
+  host builds the program in each operation (`build`: nothing beforehand), or it is built once into `go/<key>/`
+  and run through the runtime option `binary:` (`compiled`).
 
 `run_lookup(language, arguments, ...)` runs a small program that calls getModel (or registers a ModelLookup) with
 the given arguments (the schema's camelCase names) and returns its result or its one-line error: a column of a
@@ -354,30 +355,46 @@ class Outcome:
     text: str  # everything the CLI printed
 
 
+def compiled(language: str | Language, root: Path, *, binary: str = "program") -> Path:
+    """The project in `root` made ready to run, each program compiled once (cached) for every caller and run: for
+    TypeScript, tsc's output (`npm run build`) of the project's sources; for Go, the main package built once with
+    `go build` (as the host builds it) and run through the runtime option `binary:` (named `binary`), so that no
+    preview, up, refresh or destroy builds and links it again. A cache entry is keyed by every file it is made
+    from (the program, go.mod and go.sum or tsconfig.json and the lock, the SDK, the Go or Node.js version): a
+    change to any is built anew. The host's own build of a program is what the tests that call `build` see."""
+    lang = language_of(language)
+    if lang is TYPESCRIPT:
+        sources = sorted(p for p in root.glob("*.ts") if p.is_file())
+        key = digest(*sources, root / "tsconfig.json", root / "package.json", node_modules().parent / "package-lock.json", REPO / "sdk" / "nodejs",
+                     "\0".join(p.name for p in sources))  # fmt: skip
+        with cache_entry("compiled", key) as (built, ready):
+            if not ready:
+                build(lang, root)
+                shutil.copytree(root / "bin", built / "bin")
+        shutil.copytree(built / "bin", root / "bin", dirs_exist_ok=True)
+        return root
+    sources = sorted(p for p in root.glob("*.go") if p.is_file())
+    # go.mod names this checkout's sdk/go by its path: keyed by the SDK's files instead, so that a clone elsewhere
+    # (or another worktree) finds the same program built.
+    mod = (root / "go.mod").read_text().replace(str(REPO), "<repository>")
+    key = digest(*sources, mod, root / "go.sum", REPO / "sdk" / "go", run([go_command(), "version"], REPO), "\0".join(p.name for p in sources))
+    with cache_entry("go", key) as (built, ready):
+        if not ready:
+            run([go_command(), "build", "-o", str(built / "program"), "."], root, {**os.environ, "CGO_ENABLED": "0"})
+    # The program alone, run through the runtime option `binary:` (without it the host finds no Go files to build).
+    for file in (*sources, root / "go.mod", root / "go.sum"):
+        file.unlink()
+    (root / binary).symlink_to(built / "program")
+    settings = (root / "Pulumi.yaml").read_text()
+    assert "runtime: go\n" in settings, settings
+    (root / "Pulumi.yaml").write_text(settings.replace("runtime: go\n", f"runtime:\n  name: go\n  options:\n    binary: {binary}\n"))
+    return root
+
+
 def lookup_project(language: str | Language, folder: Path) -> Path:
     """A project running LOOKUP_TS or LOOKUP_GO, compiled once (cached) for every caller."""
     lang = language_of(language)
-    if lang is TYPESCRIPT:
-        root = project(lang, folder, LOOKUP_TS, name="pai-models-lookup")
-        key = digest(LOOKUP_TS, TYPESCRIPT.example / "tsconfig.json", node_modules().parent / "package-lock.json", REPO / "sdk" / "nodejs")
-        with cache_entry("compiled", key) as (compiled, ready):
-            if not ready:
-                build(lang, root)
-                shutil.copytree(root / "bin", compiled / "bin")
-        shutil.copytree(compiled / "bin", root / "bin", dirs_exist_ok=True)
-        return root
-    root = project(lang, folder, LOOKUP_GO, name="pai-models-lookup")
-    key = digest(LOOKUP_GO, root / "go.mod", root / "go.sum", REPO / "sdk" / "go", run([go_command(), "version"], REPO))
-    with cache_entry("go", key) as (built, ready):
-        if not ready:
-            run([go_command(), "build", "-o", str(built / "lookup"), "."], root, {**os.environ, "CGO_ENABLED": "0"})
-    # The program alone, run through the runtime option `binary:` (without it the host finds no Go files to build).
-    for file in (root / "main.go", root / "go.mod", root / "go.sum"):
-        file.unlink()
-    (root / "lookup").symlink_to(built / "lookup")
-    settings = (root / "Pulumi.yaml").read_text().replace("runtime: go\n", "runtime:\n  name: go\n  options:\n    binary: lookup\n")
-    (root / "Pulumi.yaml").write_text(settings)
-    return root
+    return compiled(lang, project(lang, folder, LOOKUP_TS if lang is TYPESCRIPT else LOOKUP_GO, name="pai-models-lookup"), binary="lookup")
 
 
 def run_lookup(language: str | Language, arguments: Mapping[str, object], *, resource: bool = False,

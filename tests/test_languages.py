@@ -6,8 +6,8 @@ request (`--with nodejs,go`) behind the launcher that hands them Pulumi.yaml's r
 the examples (examples/typescript-eas-service, examples/go-eas-service) and small ones written here, made into
 projects by tests/languages.py: TypeScript is compiled with tsc (`npm run build`, the example's tsconfig.json;
 the example's `typescript: false` runs the output, no ts-node), Go is built by its host (`go build`) or, for the
-lookup program, run through the runtime option `binary:`. The engine runs the plugin's invoke, check, diff,
-create, update and delete. The emulator runs in this process with a key pair of its own, whose secret is a secret
+programs run in many operations, built once and run through the runtime option `binary:`. The engine runs the
+plugin's invoke, check, diff, create, update and delete. The emulator runs in this process with a key pair of its own, whose secret is a secret
 stack config value (`pai-models:secretKey`).
 """
 
@@ -25,7 +25,21 @@ import yaml
 from conftest import add_newer_version, demo_model, newest_approved
 from engine import REPO, pulumi_bin_dir, run_pulumi
 from example_lifecycle import LOOKUP, run_example_lifecycle
-from languages import GO, LANGUAGES, TYPESCRIPT, build, configure, diagnostics, env_for, error_lines, go_command, project, run, run_lookup
+from languages import (
+    GO,
+    LANGUAGES,
+    TYPESCRIPT,
+    build,
+    compiled,
+    configure,
+    diagnostics,
+    env_for,
+    error_lines,
+    go_command,
+    project,
+    run,
+    run_lookup,
+)
 
 pytestmark = pytest.mark.engine
 
@@ -57,8 +71,10 @@ def test_the_examples_name_this_repositorys_plugin_and_sdks():
 
 @EXAMPLES
 def test_the_example_under_the_engine(tmp_path, pai, language):
-    root = project(language, tmp_path)
-    build(language, root)
+    # Compiled once for every run of the same sources (tsc; Go: `go build`, run through `binary:`), not in each of its
+    # ten operations; the Go example as shipped, built by the host itself, previews in
+    # test_the_runtime_options_reach_the_go_host.
+    root = compiled(language, project(language, tmp_path))
     env = env_for(language, tmp_path / "home")
     configure(root, env, pai, KEY_ID, SECRET)
     run_example_lifecycle(root, env, pai, tmp_path / "home", SECRET)
@@ -100,8 +116,7 @@ func main() {
 @EXAMPLES
 def test_a_locked_lookup_warns_on_its_resource_with_the_command_that_moves_it(tmp_path, pai, language):
     name = f"{language}-locked"
-    root = project(language, tmp_path, LOCKED[language], name=name)
-    build(language, root)
+    root = compiled(language, project(language, tmp_path, LOCKED[language], name=name))
     env = env_for(language, tmp_path / "home")
     configure(root, env, pai, KEY_ID, SECRET)
     kept = newest_approved(demo_model())
@@ -206,7 +221,7 @@ def test_the_runtime_options_reach_the_nodejs_host(tmp_path, pai):
     # CLIs since 3.209 pass runtime options only inside requests, which the old host ignores: the launcher makes
     # them flags. Without it the host runs node with no extra arguments and with PULUMI_NODEJS_TYPESCRIPT=true.
     root = project(TYPESCRIPT, tmp_path, OPTIONS_TS)
-    settings = (root / "Pulumi.yaml").read_text().replace("typescript: false\n", "typescript: false\n    nodeargs: --max-old-space-size=1536\n")
+    settings = (root / "Pulumi.yaml").read_text().replace("nodeargs: --stack-trace-limit=5\n", "nodeargs: --max-old-space-size=1536\n")
     (root / "Pulumi.yaml").write_text(settings)
     build(TYPESCRIPT, root)
     env = env_for(TYPESCRIPT, tmp_path / "home")
@@ -223,8 +238,13 @@ def test_the_runtime_options_reach_the_go_host(tmp_path, pai):
     (root / "Pulumi.yaml").write_text(settings)
     env = env_for(GO, tmp_path / "home")
     configure(root, env, pai, KEY_ID, SECRET)
-    run_pulumi("preview", cwd=root, env=env)
+    preview = run_pulumi("preview", cwd=root, env=env)
     assert (root / "out" / "program").is_file()
+    # The example as shipped (no `binary:`), built by the host: its lookups give the newest approved URI in preview,
+    # as in the lifecycle test_the_example_under_the_engine runs on the same program built once.
+    uri = newest_approved(demo_model())["Uri"]
+    assert re.search(r"modelPath\s*:\s*\"" + re.escape(uri), preview.stdout) and re.search(r"newestUri\s*:\s*\"" + re.escape(uri), preview.stdout), preview.stdout
+    assert "warning" not in (preview.stdout + preview.stderr).lower()
 
 
 # -- every argument and output of the schema, in each language's types --------------------------------------
