@@ -90,6 +90,7 @@ _TIMES = [
     "1969-12-31T23:59:59Z",  # before the epoch that a missing time stands for
     "2024-01-01T08:00:00+08:00",  # the same instant as the first, written otherwise
     "2024-01-01T00:00:00.5Z",
+    "2024-06-01 00:00:00Z",  # twenty characters, a real time, but not PAI's form (a space for the T)
     "2025-06-01T00:00:00Z",
     None,
     "",
@@ -107,6 +108,14 @@ def test_the_newest_is_the_first_of_newest_first_whatever_the_times():
         count = rng.randint(1, 6)
         models = [model(rng.choice(["m-1", "m-2", "m-10", "m-9"]), rng.choice(_TIMES)) for _ in range(count)]
         assert newest(models) is newest_first(models)[0], [m.raw for m in models]
+
+
+def test_a_time_written_otherwise_is_read_as_a_time_not_as_text():
+    from pulumi_pai_models.selection import newest
+
+    later = model("m-1", "2024-06-01 00:00:05Z")  # as text, before any "2024-06-01T..." (a space sorts before T)
+    earlier = model("m-2", "2024-06-01T00:00:01Z")
+    assert newest([later, earlier]) is later and newest([earlier, later]) is later
 
 
 def test_the_newest_of_pai_written_times_parses_one_time(monkeypatch):

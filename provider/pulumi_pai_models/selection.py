@@ -36,8 +36,10 @@ __all__ = [
 APPROVAL_STATUSES = ("Approved", "Pending", "Rejected")
 _MAX_VERSION_NAME = 256
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-#: How PAI writes times: fixed-width UTC, whose text order is time order (see `newest`).
-_PAI_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+#: How PAI writes times, fixed-width UTC (`2021-01-21T17:12:35Z`), whose text order is time order (see `newest`),
+#: repeated: matched once against all of a listing's times joined, each exactly `_PAI_TIME_LENGTH` characters.
+_PAI_TIMES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)*")
+_PAI_TIME_LENGTH = 20
 
 
 @dataclass(frozen=True)
@@ -113,12 +115,21 @@ def newest(models: Sequence[Model]) -> Model:
     before the epoch that stands for a missing one, the times are parsed, as `newest_first` does.
     """
     texts: list[Any] = [m.raw.get("GmtCreateTime") for m in models]
-    if texts and all(type(t) is str and _PAI_TIME.fullmatch(t) for t in texts):
+    if texts and _in_pai_form(texts):
         latest = max(texts)
         when = parse_time(latest)
         if when is not None and when >= _EPOCH:
             return max((m for m, t in zip(models, texts, strict=True) if t == latest), key=lambda m: m.model_id)
     return max(models, key=_model_key)
+
+
+def _in_pai_form(texts: list[Any]) -> bool:
+    """Whether every one of `texts` is a time as PAI writes it (checked at C speed: one match over them all)."""
+    return (
+        set(map(type, texts)) == {str}
+        and set(map(len, texts)) == {_PAI_TIME_LENGTH}
+        and _PAI_TIMES.fullmatch("".join(texts)) is not None
+    )
 
 
 def newest_versions_first(versions: Sequence[ModelVersion]) -> list[ModelVersion]:
