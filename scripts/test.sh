@@ -11,6 +11,9 @@ cd "$repo"
 bash scripts/bootstrap.sh
 PAI_MODELS_PULUMI_BIN=$(bash scripts/ensure-pulumi.sh | tail -n 1)
 export PAI_MODELS_PULUMI_BIN
+# The package's bytecode, as pip install makes it: where Python writes none on import (PYTHONDONTWRITEBYTECODE, set
+# on the CI machine), every plugin, dynamic provider and command process a test starts would compile it again.
+.venv/bin/python -m compileall -q provider/pulumi_pai_models
 # The linter and the type checker first (pinned in requirements.lock; configs: ruff.toml, mypy.ini).
 .venv/bin/ruff check .
 .venv/bin/mypy
