@@ -119,14 +119,5 @@ def main() -> None:
         pass
 
 
-def __getattr__(name: str) -> Any:
-    """`PaiModelsProvider`, for code that found it here: it lives in `pluginprovider` (which imports the Pulumi SDK)."""
-    if name == "PaiModelsProvider":
-        from .pluginprovider import PaiModelsProvider
-
-        return PaiModelsProvider
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 if __name__ == "__main__":
     main()

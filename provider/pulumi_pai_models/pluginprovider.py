@@ -2,12 +2,11 @@
 
 The engine starts the plugin as `pulumi-resource-pai-models <engine address>` (the console script of this package,
 `plugin.main`) and talks to it over gRPC; `pulumi.provider.experimental` serves this provider behind `plugin`'s server,
-which answers the schema itself. It is the second thin adapter of
-the same layers as `resource` (the dynamic provider for Python programs), and holds no rule of its own:
+which answers the schema itself (`schema.render()`, derived from `contract`). It is the second thin adapter of the same
+layers as `resource` (the dynamic provider for Python programs), and holds no rule of its own:
 
 - `getModel` / `getModels` (invoke): `lookup.parse_arguments`, then `lookup.find_model` / `find_models`;
 - `ModelLookup` (check, diff, create, update, read, delete): `lifecycle`, exactly as `resource` runs it;
-- the schema it serves: `schema.build()`, derived from `contract`;
 - settings: its own config namespace (`pai-models:endpoint`, `pai-models:secretKey`, ...: every setting of
   `contract.SETTINGS` under its `config_key`), resolved through the `doors.SCHEMA` door over the environment
   and Alibaba's default chain; an unknown key fails `CheckConfig`, naming the closest known one;
@@ -24,7 +23,6 @@ the outputs itself; credentials never enter inputs, outputs or state.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -40,8 +38,6 @@ from pulumi.provider.experimental.provider import (
     DeleteRequest,
     DiffRequest,
     DiffResponse,
-    GetSchemaRequest,
-    GetSchemaResponse,
     InvokeRequest,
     InvokeResponse,
     PropertyDiff,
@@ -69,8 +65,6 @@ __all__ = ["PaiModelsProvider", "one_line"]
 
 #: How long a failed check waits for invokes the program may still send (see `PaiModelsProvider._failed`).
 _SETTLE_S = 0.25
-#: The schema this plugin serves, rendered once, at the first GetSchema.
-_schema_text = functools.cache(schema.render)
 
 
 # -- values: PropertyValue <-> plain Python, unknowns as the dynamic provider's marker ---------------------
@@ -169,9 +163,6 @@ class PaiModelsProvider(Provider):
         if self._settings is None:
             self._settings = resolve(SCHEMA, config=self._config)
         return operation_registry(self._settings)
-
-    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
-        return GetSchemaResponse(schema=_schema_text())
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         """Refuse an unknown key (`pai-models:endpiont`) or a value of the wrong shape (`maxAttempts: many`) before anything runs."""
