@@ -115,7 +115,7 @@ def newest(models: Sequence[Model]) -> Model:
     before the epoch that stands for a missing one, the times are parsed, as `newest_first` does.
     """
     texts: list[Any] = [m.raw.get("GmtCreateTime") for m in models]
-    if texts and _in_pai_form(texts):
+    if _in_pai_form(texts):  # (never for none: no type is str)
         latest = max(texts)
         when = parse_time(latest)
         if when is not None and when >= _EPOCH:
