@@ -149,6 +149,12 @@ class _CollectorPause:
     Reference counting still frees what is dropped meanwhile. Listings overlap (threads, a program's lookups): the
     first to start pauses the collector if it is on, the last to end turns it back on if it is still off, so a
     program that turned the collector off itself keeps it off.
+
+    Before it turns the collector back on, the last listing moves what was allocated meanwhile to the oldest
+    generation (`gc.freeze()` then `gc.unfreeze()`: two list splices, no pass over the objects). Else the first
+    allocation after it would start a young pass over the whole listing (4-5 ms at 10,000 models, 20-27 ms at
+    50,000), which finds nothing to free either. Cycles made meanwhile by other threads wait for the next full pass.
+    Not done when the program keeps objects frozen itself (`gc.get_freeze_count()`): unfreezing would undo that.
     """
 
     def __init__(self) -> None:
@@ -169,6 +175,9 @@ class _CollectorPause:
             if self._listings == 0 and self._paused:
                 self._paused = False
                 if not gc.isenabled():
+                    if not gc.get_freeze_count():
+                        gc.freeze()
+                        gc.unfreeze()
                     gc.enable()
 
 
