@@ -290,22 +290,31 @@ DOOR_CALLS = {
 
 
 def door_figures(sides: list[SideProcess], sizes: list[int], args) -> dict:
-    """Best of `--reps` listings of N models through each door, per side, interleaved; then one traced pass each."""
+    """Best of `--reps` listings of N models through each door, per side; then one traced pass each.
+
+    The listings go in rounds: each round lists once through every door (the SDK alone too) on every side, sides
+    alternating, so that a burst of load on this shared machine falls on one round of all of them, not on every
+    run of one door (or of the floor under them)."""
     head = sides[0]
     rows = []
+    doors = (*DOORS, SDK_ALONE)
     for size in sizes:
         d_s, pages = round_trip_limit_s(size, args.latency_ms, head.info["page_size"], head.info["max_concurrency"])
-        for door in (*DOORS, SDK_ALONE):
-            log(f"doors: N={size:,} {door}")
-            runs = interleaved(sides, args.reps, lambda side, door=door, size=size: side.ask(
-                "listing", door=door, size=size, latency_ms=args.latency_ms, reps=1, trace=False))
+        runs: dict[str, dict[str, list[Any]]] = {door: {side.label: [] for side in sides} for door in doors}
+        for rep in range(args.reps):
+            log(f"doors: N={size:,}, round {rep + 1} of {args.reps}")
+            for door in doors:
+                for side in (sides if rep % 2 == 0 else sides[::-1]):
+                    runs[door][side.label].append(
+                        side.ask("listing", door=door, size=size, latency_ms=args.latency_ms, reps=1, trace=False))
+        for door in doors:
             row: dict[str, Any] = {"size": size, "door": door, "d_seconds": d_s, "pages": pages, "sides": {}}
             for side in sides:
-                times = [r["seconds"] for r in runs[side.label]]
+                times = [r["seconds"] for r in runs[door][side.label]]
                 memory = side.ask("listing", door=door, size=size, latency_ms=args.latency_ms, reps=1, trace=True)
                 row["sides"][side.label] = {
                     "seconds": min(times), "all_seconds": times, "a_over_d": min(times) / d_s,
-                    "requests": runs[side.label][0]["requests"], "peak_bytes_per_model": memory["peak_bytes"] / size,
+                    "requests": runs[door][side.label][0]["requests"], "peak_bytes_per_model": memory["peak_bytes"] / size,
                 }
             rows.append(row)
     return {"latency_ms": args.latency_ms, "reps": args.reps, "rows": rows}
