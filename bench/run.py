@@ -780,8 +780,9 @@ def report_sides(results: dict) -> list[str]:
     ratio = [f"{labels[0]}/{labels[1]}"] if len(labels) == 2 else []
     dr = results.get("doors")
     if dr:
-        lines.append(f"Listing through each front door, best of {dr['reps']} (sides interleaved); d = "
-                     f"{dr['latency_ms']:g} ms x (1 + ceil((pages - 1) / 8)); memory: tracemalloc peak of one more listing / N")
+        lines.append(f"Listing through each front door, best of {dr['reps']} rounds (every door and the SDK alone once a round, "
+                     f"sides alternating); d = {dr['latency_ms']:g} ms x (1 + ceil((pages - 1) / 8)); "
+                     "memory: tracemalloc peak of one more listing / N")
         rows = []
         for row in dr["rows"]:
             sides = row["sides"]

@@ -151,7 +151,7 @@ class _CollectorPause:
     program that turned the collector off itself keeps it off.
 
     Before it turns the collector back on, the last listing moves what was allocated meanwhile to the oldest
-    generation (`gc.freeze()` then `gc.unfreeze()`: two list splices, no pass over the objects). Else the first
+    generation (`gc.freeze()` then `gc.unfreeze()`: a few list splices, no pass over the objects). Else the first
     allocation after it would start a young pass over the whole listing (4-5 ms at 10,000 models, 20-27 ms at
     50,000), which finds nothing to free either. Cycles made meanwhile by other threads wait for the next full pass.
     Not done when the program keeps objects frozen itself (`gc.get_freeze_count()`): unfreezing would undo that.
