@@ -172,13 +172,15 @@ class _CollectorPause:
     def __exit__(self, *exc: object) -> None:
         with self._lock:
             self._listings -= 1
-            if self._listings == 0 and self._paused:
-                self._paused = False
-                if not gc.isenabled():
-                    if not gc.get_freeze_count():
-                        gc.freeze()
-                        gc.unfreeze()
-                    gc.enable()
+            if self._listings or not self._paused:
+                return
+            self._paused = False
+            if gc.isenabled():  # the program turned it on meanwhile
+                return
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
 
 
 _COLLECTOR_PAUSE = _CollectorPause()

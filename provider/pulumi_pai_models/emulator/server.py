@@ -231,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "PAIEmulator/0.1"
     sys_version = ""
     timeout = 120  # seconds an idle keep-alive connection may stay open
-    disable_nagle_algorithm = True  # headers and body go out in separate writes
+    disable_nagle_algorithm = True  # send_error still writes head, then body: the body must not wait for an ACK
     server: _HTTPServer
     _exchange: _Exchange | None = None
     _headers_buffer: list[bytes]  # http.server's: what send_header() gathered, written by flush_headers()
