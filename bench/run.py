@@ -269,11 +269,16 @@ class RefCheckout:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def in_turn(sides: list[SideProcess], rep: int) -> list[SideProcess]:
+    """The sides in the order of round `rep`: which goes first alternates, so both see the same load."""
+    return sides if rep % 2 == 0 else sides[::-1]
+
+
 def interleaved(sides: list[SideProcess], reps: int, measure: Callable[[SideProcess], Any]) -> dict[str, list[Any]]:
-    """`measure(side)` `reps` times for each side, alternating sides (and which goes first) so both see the same load."""
+    """`measure(side)` `reps` times for each side, in turn (`in_turn`)."""
     results: dict[str, list[Any]] = {side.label: [] for side in sides}
     for rep in range(reps):
-        for side in (sides if rep % 2 == 0 else sides[::-1]):
+        for side in in_turn(sides, rep):
             results[side.label].append(measure(side))
     return results
 
@@ -310,7 +315,7 @@ def door_figures(sides: list[SideProcess], sizes: list[int], args) -> dict:
         for rep in range(args.reps):
             log(f"doors: N={size:,}, round {rep + 1} of {args.reps}")
             for door in doors:
-                for side in (sides if rep % 2 == 0 else sides[::-1]):
+                for side in in_turn(sides, rep):
                     runs[door][side.label].append(
                         side.ask("listing", door=door, size=size, latency_ms=args.latency_ms, reps=1, trace=False))
         for door in doors:
@@ -364,7 +369,7 @@ def first_lookup_figures(sides: list[SideProcess], args) -> dict:
         log(f"first lookup: round {rep + 1} of {args.preview_reps}")
         for name, statement in FLOORS.items():
             floors[name].append(fresh_import_seconds(statement))
-        for side in (sides if rep % 2 == 0 else sides[::-1]):
+        for side in in_turn(sides, rep):
             for case in PREVIEWS:
                 previews[side.label][case].append(side.ask("preview", case=case)["seconds"])
     best = {name: min(times) for name, times in floors.items()}
@@ -884,12 +889,12 @@ def targets(results: dict) -> list[dict]:
             add(f"at {size:,} models every door within 1.15x of (d)", None, f"not measured in this mode (no {size:,} size)")
             continue
         worst = max(r["sides"][head]["a_over_d"] for r in rows)
-        floor = [r["sides"][head]["a_over_d"] for r in dr["rows"] if r["size"] == size and r["door"] == SDK_ALONE]
-        medians = [r for r in dr["rows"] if r["size"] == size]
+        at_size = [r for r in dr["rows"] if r["size"] == size]  # the doors and the SDK alone
+        floor = [r["sides"][head]["a_over_d"] for r in at_size if r["door"] == SDK_ALONE]
         add(f"at {size:,} models every door within 1.15x of (d), best of {dr['reps']}", worst <= 1.15,
             ", ".join(f"{r['door']} {r['sides'][head]['a_over_d']:.2f}" for r in rows)
             + (f" (the SDK alone: {floor[0]:.2f})" if floor else "")
-            + "; medians of the rounds: " + ", ".join(f"{r['door']} {median_a_over_d(r, head):.2f}" for r in medians))
+            + "; medians of the rounds: " + ", ".join(f"{r['door']} {median_a_over_d(r, head):.2f}" for r in at_size))
     fl = results.get("first_lookup")
     if fl:
         mine, floors = fl["sides"][head], fl["floor_best"]

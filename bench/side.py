@@ -166,7 +166,7 @@ class Side:
             return self._sdk_alone(size)
         raise ValueError(f"unknown door {name!r}")
 
-    def _sdk_alone(self, size: int) -> Callable[[], None]:
+    def _sdk_alone(self, size: int) -> Callable[[], Any]:
         """The same listing with Alibaba's SDK and nothing else: page 1 alone (parsed, for TotalCount), then the other
         pages `max_concurrency` at a time, each answer kept as bytes (not parsed, not checked). What the SDK, Python's
         threads and the emulator cost on this machine, with no library work: the floor the doors' a/d stands on."""
@@ -185,8 +185,10 @@ class Side:
 
         defaults = _setting_defaults()
         scheme, _, host = self.listing_emulator.url.partition("://")
+        # as many kept connections as the library's client keeps (its in-flight bound; a commit before the bound: 16)
+        connections = defaults.get("max_in_flight") or 16
         client = BytesClient(Config(endpoint=host, protocol=scheme, access_key_id=DEFAULT_ACCESS_KEY_ID,
-                                    access_key_secret=DEFAULT_ACCESS_KEY_SECRET, max_idle_conns=16))
+                                    access_key_secret=DEFAULT_ACCESS_KEY_SECRET, max_idle_conns=connections))
         runtime = RuntimeOptions()
         page_size, workers = defaults["page_size"], defaults["max_concurrency"]
 
